@@ -1,0 +1,77 @@
+import type { PlanProblem, PlanStep } from '../plan/types.ts';
+import type { ChatUsage } from '../llm/types.ts';
+import type { ToolCall } from '../tools/types.ts';
+
+/** Where one `#E` value was put into a step's input: `[start, end)` in the substituted text. */
+export interface Substitution {
+  variable: string;
+  start: number;
+  end: number;
+}
+
+/** How the distributor produced a tool call. */
+export type DispatchPath = 'fast-path' | 'engine' | 'fallback';
+
+/** The record of one tool-call decision (see src/core/dispatch). */
+export interface DispatchRecord {
+  call: ToolCall;
+  path: DispatchPath;
+  /** The engine that wrote the call; absent on the fast path. */
+  engineId?: string;
+  /** Model calls made, including repairs (0 on the fast path). */
+  attempts: number;
+  usage?: ChatUsage;
+  durationMs: number;
+}
+
+export interface ErrorInfo {
+  /** Error class name, e.g. `EndpointError`. */
+  name: string;
+  message: string;
+  hint?: string;
+}
+
+export type PauseReason = 'breakpoint-step' | 'breakpoint-tool' | 'single-step' | 'pause-before-each' | 'user';
+
+export type RunStatus = 'done' | 'failed' | 'aborted';
+
+/**
+ * Everything that happens in a run. `at` is milliseconds since the run started, so a trace
+ * replays with its original timing. The store folds these into state (see `reduceRun`).
+ */
+export type RunEvent =
+  | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string }
+  | { type: 'plan-delta'; at: number; text: string }
+  | { type: 'plan-reasoning-delta'; at: number; text: string }
+  | { type: 'step-added'; at: number; step: PlanStep; errors: PlanProblem[] }
+  | { type: 'plan-end'; at: number; errors: PlanProblem[]; warnings: PlanProblem[]; usage?: ChatUsage; durationMs?: number }
+  | { type: 'plan-failed'; at: number; error: ErrorInfo }
+  | { type: 'step-ready'; at: number; id: string }
+  | { type: 'step-paused'; at: number; id: string; reason: PauseReason }
+  | { type: 'run-paused'; at: number }
+  | { type: 'run-resumed'; at: number }
+  | { type: 'step-edited'; at: number; id: string; tool?: string; input?: string; call?: ToolCall }
+  | { type: 'call-start'; at: number; id: string; input: string; substitutions: Substitution[] }
+  | { type: 'call-resolved'; at: number; id: string; dispatch: DispatchRecord }
+  | { type: 'approval-required'; at: number; id: string; call: ToolCall }
+  | { type: 'approval-given'; at: number; id: string; call: ToolCall; edited: boolean }
+  | { type: 'tool-start'; at: number; id: string; attempt: number }
+  | { type: 'step-retry'; at: number; id: string; attempt: number; delayMs: number; error: ErrorInfo }
+  | { type: 'call-end'; at: number; id: string; durationMs: number }
+  | { type: 'evidence'; at: number; id: string; text: string; originalLength: number; truncated: boolean }
+  | { type: 'step-failed'; at: number; id: string; error: ErrorInfo }
+  | { type: 'step-skipped'; at: number; id: string; reason: string }
+  | { type: 'step-stale'; at: number; id: string; because: string }
+  | { type: 'solve-start'; at: number }
+  | { type: 'solve-delta'; at: number; text: string }
+  | { type: 'solve-reasoning-delta'; at: number; text: string }
+  | { type: 'solve-end'; at: number; usage?: ChatUsage; durationMs: number }
+  | { type: 'solve-failed'; at: number; error: ErrorInfo }
+  | { type: 'run-end'; at: number; status: RunStatus; error?: ErrorInfo };
+
+export type RunEventType = RunEvent['type'];
+
+/** Distributes over the union so each member loses `at` on its own. */
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+/** An event before the clock stamps it. */
+export type RunEventInput = WithoutAt<RunEvent>;

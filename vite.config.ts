@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// COOP/COEP make the page cross-origin isolated, which multi-threaded WebAssembly
+// (the CPU engine) needs; set on both the dev server and `vite preview`.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+});
