@@ -1,0 +1,218 @@
+import { createDistributor } from './dispatch/distributor.ts';
+import { EndpointError, errorMessage, isAbortError, isTransientError, RunAbortedError, StepwiseError } from './errors.ts';
+import type { ChatEngine } from './llm/types.ts';
+import { PlanStreamParser } from './plan/plan-stream.ts';
+import { parseJsonPlan, buildPlanSchema } from './plan/json-plan.ts';
+import { buildPlannerMessages } from './plan/planner-prompt.ts';
+import type { PlanProblem, StreamedStep } from './plan/types.ts';
+import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
+import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
+import { solve, type SolverStep } from './solve/solver.ts';
+import type { Tool } from './tools/types.ts';
+
+/** Which engine plays which role. */
+export interface AgentEngines {
+  planner: ChatEngine;
+  /** Writes tool calls the planner's own call cannot serve (see src/core/dispatch). */
+  toolCaller?: ChatEngine;
+  /** Tried when the tool caller fails. */
+  fallback?: ChatEngine;
+  solver: ChatEngine;
+}
+
+export interface AgentOptions
+  extends Pick<
+    SchedulerOptions,
+    'concurrency' | 'evidenceLimit' | 'defaultTimeoutMs' | 'retry' | 'pauseBeforeEachStep' | 'breakpoints' | 'requiresApproval' | 'toolSettings' | 'fetch' | 'sleep'
+  > {
+  task: string;
+  tools: readonly Tool[];
+  engines: AgentEngines;
+  onEvent: (event: RunEvent) => void;
+  /** `text`: ReWOO text, streamed step by step. `json`: a JSON plan under a schema constraint. */
+  planFormat?: 'text' | 'json';
+  /** A note for the planner (replanning). */
+  note?: string;
+  runId?: string;
+  /** Retries of the planner request on transient failures before any text arrived. */
+  plannerRetries?: number;
+}
+
+export interface AgentOutcome {
+  status: RunStatus;
+  answer: string;
+  error?: ErrorInfo;
+}
+
+/** A run in progress: the scheduler's debugger controls and the outcome. */
+export interface AgentRun {
+  readonly runId: string;
+  readonly scheduler: Scheduler;
+  /** Stops everything: planner, running tools, solver. */
+  abort(): void;
+  readonly done: Promise<AgentOutcome>;
+}
+
+/** Turns anything thrown into what events carry. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof StepwiseError) return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: errorMessage(error) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs one task: the planner streams a plan, each step is scheduled the moment it is
+ * complete, tool calls go through the distributor, and the solver writes the answer from the
+ * evidence. Everything is reported through `onEvent`.
+ */
+export function startRun(options: AgentOptions): AgentRun {
+  const runId = options.runId ?? globalThis.crypto.randomUUID();
+  const controller = new AbortController();
+  const started = performance.now();
+  const clock = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const emit = (event: RunEventInput) => options.onEvent({ ...event, at: clock() } as RunEvent);
+  const toolNames = options.tools.map((tool) => tool.name);
+
+  const scheduler = new Scheduler({
+    ...options,
+    tools: options.tools,
+    dispatch: createDistributor({ tools: options.tools, toolCaller: options.engines.toolCaller, fallback: options.engines.fallback }),
+    onEvent: options.onEvent,
+    clock,
+    signal: controller.signal,
+  });
+
+  const addStep = ({ step, errors }: StreamedStep) => scheduler.addStep(step, errors);
+
+  async function plan(): Promise<{ stepCount: number; error?: unknown }> {
+    const parser = new PlanStreamParser(toolNames);
+    const planner = options.engines.planner;
+    const messages = buildPlannerMessages(options.task, options.tools, options.note);
+    const json = options.planFormat === 'json';
+    const startedAt = performance.now();
+    let text = '';
+    const retries = options.plannerRetries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await planner.chat(
+          {
+            messages,
+            maxTokens: 2048,
+            temperature: 0,
+            signal: controller.signal,
+            ...(json ? { jsonSchema: buildPlanSchema(options.tools), schemaName: 'plan' } : {}),
+          },
+          (chunk) => {
+            if (chunk.type === 'reasoning') return emit({ type: 'plan-reasoning-delta', text: chunk.text });
+            text += chunk.text;
+            emit({ type: 'plan-delta', text: chunk.text });
+            if (!json) parser.push(chunk.text).forEach(addStep);
+          },
+        );
+        let errors: PlanProblem[];
+        let warnings: PlanProblem[];
+        let stepCount: number;
+        if (json) {
+          const parsed = parseJsonPlan(result.text, options.tools);
+          parsed.steps.forEach((step) => addStep({ step, errors: [] }));
+          ({ errors, warnings } = parsed);
+          stepCount = parsed.steps.length;
+        } else {
+          const finished = parser.finish();
+          finished.steps.forEach(addStep);
+          ({ errors, warnings } = finished.plan);
+          stepCount = finished.plan.steps.length;
+        }
+        if (result.finishReason === 'length') {
+          warnings = [...warnings, { message: 'The planner stopped at its token limit; the plan may be incomplete.' }];
+        }
+        emit({ type: 'plan-end', errors, warnings, usage: result.usage, durationMs: performance.now() - startedAt });
+        return { stepCount };
+      } catch (error) {
+        const retryable = text === '' && attempt < retries && isTransientError(error) && !controller.signal.aborted;
+        if (!retryable) {
+          if (!isAbortError(error)) emit({ type: 'plan-failed', error: toErrorInfo(error) });
+          // Keep the steps that arrived complete: they can still run and be inspected.
+          const finished = json ? { steps: [], plan: { steps: [] } } : parser.finish();
+          finished.steps.forEach(addStep);
+          return { stepCount: finished.plan.steps.length, error };
+        }
+        const delay = error instanceof EndpointError && error.retryAfterMs !== undefined ? error.retryAfterMs : 1000 * 2 ** attempt;
+        await sleep(Math.min(delay, 30_000), controller.signal);
+      }
+    }
+  }
+
+  async function run(): Promise<AgentOutcome> {
+    emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString() });
+    const finish = (status: RunStatus, answer: string, error?: ErrorInfo): AgentOutcome => {
+      emit({ type: 'run-end', status, ...(error ? { error } : {}) });
+      return { status, answer, ...(error ? { error } : {}) };
+    };
+    try {
+      const planned = await plan();
+      scheduler.endPlan();
+      const outcome = await scheduler.settled();
+      if (controller.signal.aborted || outcome.status === 'aborted') return finish('aborted', '', toErrorInfo(new RunAbortedError()));
+      if (planned.error !== undefined) return finish('failed', '', toErrorInfo(planned.error));
+      if (planned.stepCount === 0) return finish('failed', '', { name: 'PlanParseError', message: 'The planner wrote no steps.', hint: 'Rephrase the task, or check the planner model.' });
+
+      emit({ type: 'solve-start' });
+      const solveStarted = performance.now();
+      const snapshot = scheduler.snapshot();
+      const steps: SolverStep[] = snapshot.steps.map((step) => ({
+        id: step.id,
+        tool: step.tool,
+        input: step.substitutedInput ?? step.input,
+        thought: step.thought,
+        outcome:
+          step.status === 'done'
+            ? { status: 'done', evidence: step.evidence ?? '' }
+            : step.status === 'failed'
+              ? { status: 'failed', error: step.error?.message ?? 'unknown error' }
+              : { status: 'skipped', reason: step.skipReason ?? 'not run' },
+      }));
+      try {
+        const result = await solve(options.engines.solver, options.task, steps, {
+          signal: controller.signal,
+          onChunk: (chunk) => emit(chunk.type === 'text' ? { type: 'solve-delta', text: chunk.text } : { type: 'solve-reasoning-delta', text: chunk.text }),
+        });
+        emit({ type: 'solve-end', usage: result.usage, durationMs: performance.now() - solveStarted });
+        return finish('done', result.text);
+      } catch (error) {
+        if (isAbortError(error)) return finish('aborted', '', toErrorInfo(new RunAbortedError()));
+        const info = toErrorInfo(error);
+        emit({ type: 'solve-failed', error: info });
+        return finish('failed', '', info);
+      }
+    } catch (error) {
+      if (isAbortError(error)) return finish('aborted', '', toErrorInfo(new RunAbortedError()));
+      return finish('failed', '', toErrorInfo(error));
+    }
+  }
+
+  return {
+    runId,
+    scheduler,
+    abort: () => {
+      controller.abort(new RunAbortedError());
+      scheduler.abort();
+    },
+    done: run(),
+  };
+}

@@ -1,0 +1,2 @@
+export { buildSolverMessages, solve } from './solver.ts';
+export type { SolverStep } from './solver.ts';
