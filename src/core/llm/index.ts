@@ -1,0 +1,22 @@
+export type { ChatChunk, ChatEngine, ChatMessage, ChatRequest, ChatResult, ChatTiming, ChatUsage, FinishReason } from './types.ts';
+export {
+  assertNotTruncated,
+  createOpenAIEngine,
+  listModels,
+  mapFinishReason,
+  probeEndpoint,
+  truncationError,
+  type EndpointConfig,
+  type OpenAIEngineConfig,
+  type ProbeResult,
+} from './openai-engine.ts';
+export { corsFlagsHint, parseRetryAfter } from './endpoint-errors.ts';
+export {
+  createReplayEngine,
+  ReplayExhaustedError,
+  type RecordedAnswer,
+  type RecordedChunk,
+  type ReplayEngine,
+  type ReplayEngineOptions,
+} from './replay-engine.ts';
+export { ThinkSplitter, type SplitResult } from './think-splitter.ts';
