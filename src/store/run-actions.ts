@@ -1,0 +1,136 @@
+import { startRun, toErrorInfo, type AgentRun } from '../core/agent.ts';
+import { errorMessage, StepwiseError } from '../core/errors.ts';
+import type { RunEvent } from '../core/run/events.ts';
+import type { StepEdit } from '../core/run/scheduler.ts';
+import type { Tool, ToolCall } from '../core/tools/types.ts';
+import { standardTools } from '../../toolkit/index.ts';
+import { buildEngines } from './engines.ts';
+import { EventLog } from './persistence.ts';
+import { useAppStore } from './store.ts';
+
+/** Every run's events go to IndexedDB as they happen. */
+export const eventLog = new EventLog();
+
+// The live run's handle: controls reach its scheduler. Not state: it is not serialisable.
+let live: AgentRun | null = null;
+
+const store = () => useAppStore.getState();
+
+/** The enabled tools. */
+export function enabledTools(): Tool[] {
+  const disabled = new Set(store().settings.disabledTools);
+  return standardTools.filter((tool) => !disabled.has(tool.name));
+}
+
+function showProblem(error: unknown): void {
+  store().setNotice({ message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) });
+}
+
+/** Starts a run of `task` with the current settings. `paused`: stop before the first step. */
+export async function runTask(task: string, options: { paused?: boolean } = {}): Promise<void> {
+  if (!task.trim()) return store().setNotice({ message: 'Type a task first.' });
+  if (live) stopRun();
+  const { settings, setNotice, setModelProgress } = store();
+  setNotice(null);
+  let engines;
+  try {
+    engines = await buildEngines(settings, (progress) => setModelProgress(progress.progress >= 1 ? null : { text: progress.text, progress: progress.progress }));
+  } catch (error) {
+    return showProblem(error);
+  }
+  const runId = globalThis.crypto.randomUUID();
+  store().showRun(runId, [], { id: runId, task, createdAt: new Date().toISOString() });
+  const onEvent = (event: RunEvent) => {
+    eventLog.append(runId, event);
+    store().applyEvent(runId, event);
+  };
+  const tools = enabledTools();
+  const run = startRun({
+    runId,
+    task,
+    tools,
+    engines: { planner: engines.planner, toolCaller: engines.toolCaller, solver: engines.solver },
+    onEvent,
+    concurrency: settings.concurrency,
+    evidenceLimit: settings.evidenceLimit,
+    defaultTimeoutMs: settings.toolTimeoutMs,
+    pauseBeforeEachStep: settings.pauseBeforeEachStep || Boolean(options.paused),
+    breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
+    toolSettings: { ...settings.toolSettings, llm: engines.solver },
+  });
+  live = run;
+  if (options.paused && !settings.pauseBeforeEachStep) {
+    // Paused start for "Step": the first step waits, later ones follow Step/Continue.
+    run.scheduler.setPauseBeforeEachStep(false);
+    run.scheduler.pause();
+  }
+  try {
+    await run.done;
+  } catch (error) {
+    onEvent({ type: 'run-end', at: 0, status: 'failed', error: toErrorInfo(error) });
+  } finally {
+    if (live === run) live = null;
+    await eventLog.flush();
+  }
+}
+
+/** Whether a run is live on this page. */
+export function hasLiveRun(): boolean {
+  return live !== null;
+}
+
+export function pauseRun(): void {
+  live?.scheduler.pause();
+}
+
+/** Continue: resume a paused run, or start one from the task. */
+export function continueRun(): void {
+  live?.scheduler.resume();
+}
+
+/** Step: run exactly one ready step, then stay paused. */
+export function stepRun(): void {
+  if (!live) return;
+  live.scheduler.pause();
+  live.scheduler.stepOnce();
+}
+
+export function stopRun(): void {
+  live?.abort();
+}
+
+export function toggleBreakpoint(stepId: string): void {
+  const enabled = !store().stepBreakpoints.includes(stepId);
+  store().toggleStepBreakpoint(stepId);
+  live?.scheduler.setBreakpoint({ step: stepId }, enabled);
+}
+
+export function setToolBreakpoint(tool: string, enabled: boolean): void {
+  store().setToolBreakpoint(tool, enabled);
+  live?.scheduler.setBreakpoint({ tool }, enabled);
+}
+
+export function setPauseBeforeEachStep(enabled: boolean): void {
+  store().updateSettings({ pauseBeforeEachStep: enabled });
+  live?.scheduler.setPauseBeforeEachStep(enabled);
+}
+
+/** Runs a debugger action on the live run; a refused action shows why. */
+function control(action: (run: AgentRun) => void): boolean {
+  if (!live) {
+    store().setNotice({ message: 'This run is not live.', hint: 'Run the task again to change its steps.' });
+    return false;
+  }
+  try {
+    action(live);
+    return true;
+  } catch (error) {
+    showProblem(error);
+    return false;
+  }
+}
+
+export const approveStep = (id: string, call?: ToolCall) => control((run) => run.scheduler.approve(id, call));
+export const skipStep = (id: string) => control((run) => run.scheduler.skip(id, 'skipped by you'));
+export const editStep = (id: string, edit: StepEdit) => control((run) => run.scheduler.editStep(id, edit));
+export const rerunStep = (id: string) => control((run) => run.scheduler.rerun(id));

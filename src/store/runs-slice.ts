@@ -1,0 +1,93 @@
+import type { StateCreator } from 'zustand';
+import type { RunEvent } from '../core/run/events.ts';
+import { createRunState, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
+import type { AppState } from './store.ts';
+
+/** One entry of the run history. */
+export interface RunSummary {
+  id: string;
+  task: string;
+  /** ISO time. */
+  createdAt: string;
+  /** `interrupted`: the page closed while it ran; it can resume from its completed steps. */
+  status: RunPhase | 'interrupted';
+  stepCount: number;
+  /** Opened from a trace file or a demo rather than run here. */
+  imported?: boolean;
+}
+
+export interface RunsSlice {
+  runIndex: RunSummary[];
+  activeRunId: string | null;
+  /** The run on screen, folded from its events. */
+  activeRun: RunState | null;
+  /** Steps with a breakpoint in the run on screen. */
+  stepBreakpoints: string[];
+  /** Model download progress, 0..1, while an in-browser model loads. */
+  modelProgress: { text: string; progress: number } | null;
+  /** A problem to show above the plan (setup, load or connection). */
+  notice: { message: string; hint?: string } | null;
+
+  showRun: (runId: string, events: readonly RunEvent[], summary: Omit<RunSummary, 'status' | 'stepCount'>) => void;
+  applyEvent: (runId: string, event: RunEvent) => void;
+  toggleStepBreakpoint: (stepId: string) => void;
+  setModelProgress: (progress: RunsSlice['modelProgress']) => void;
+  setNotice: (notice: RunsSlice['notice']) => void;
+  updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
+  forgetRun: (runId: string) => void;
+}
+
+function fold(events: readonly RunEvent[]): RunState {
+  return events.reduce<RunState>((state, event) => reduceRun(state, event), createRunState());
+}
+
+export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) => ({
+  runIndex: [],
+  activeRunId: null,
+  activeRun: null,
+  stepBreakpoints: [],
+  modelProgress: null,
+  notice: null,
+
+  showRun: (runId, events, summary) =>
+    set((state) => {
+      const activeRun = fold(events);
+      const known = state.runIndex.some((run) => run.id === runId);
+      const entry: RunSummary = { ...summary, status: activeRun.status, stepCount: activeRun.steps.length };
+      return {
+        activeRunId: runId,
+        activeRun,
+        stepBreakpoints: [],
+        notice: null,
+        runIndex: known ? state.runIndex : [entry, ...state.runIndex],
+      };
+    }),
+
+  applyEvent: (runId, event) =>
+    set((state) => {
+      if (state.activeRunId !== runId) return {};
+      const activeRun = reduceRun(state.activeRun ?? createRunState(), event);
+      // The history entry changes only with the phase or the step count: keep it cheap.
+      const summary = state.runIndex.find((run) => run.id === runId);
+      const changed = summary && (summary.status !== activeRun.status || summary.stepCount !== activeRun.steps.length);
+      return {
+        activeRun,
+        ...(changed
+          ? { runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, status: activeRun.status, stepCount: activeRun.steps.length } : run)) }
+          : {}),
+      };
+    }),
+
+  toggleStepBreakpoint: (stepId) =>
+    set((state) => ({
+      stepBreakpoints: state.stepBreakpoints.includes(stepId) ? state.stepBreakpoints.filter((id) => id !== stepId) : [...state.stepBreakpoints, stepId],
+    })),
+  setModelProgress: (modelProgress) => set({ modelProgress }),
+  setNotice: (notice) => set({ notice }),
+  updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
+  forgetRun: (runId) =>
+    set((state) => ({
+      runIndex: state.runIndex.filter((run) => run.id !== runId),
+      ...(state.activeRunId === runId ? { activeRunId: null, activeRun: null } : {}),
+    })),
+});

@@ -1,0 +1,83 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from './store.ts';
+
+/** Which engine plays a role. The in-browser engines arrive with the model manager. */
+export type EngineChoice = 'planner-endpoint' | 'webgpu' | 'cpu';
+
+export const engineChoiceLabels: Record<EngineChoice, string> = {
+  'planner-endpoint': 'Planner endpoint',
+  webgpu: 'In-browser model (WebGPU)',
+  cpu: 'In-browser model (CPU)',
+};
+
+export interface PlannerEndpointSettings {
+  /** Base URL ending in `/v1`. */
+  url: string;
+  model: string;
+  apiKey: string;
+  /** Store the API key in this browser; off by default. */
+  rememberKey: boolean;
+  /** How to ask for JSON: `json_schema` where the server supports it. */
+  structuredOutput: 'json_schema' | 'json_object' | 'none';
+}
+
+export interface Settings {
+  planner: PlannerEndpointSettings;
+  roles: { planner: EngineChoice; toolCaller: EngineChoice; solver: EngineChoice };
+  /** Catalog ids of the in-browser models (src/engines/model-catalog.ts). */
+  models: { webgpu: string; cpu: string };
+  /** Tools switched off by name; every other known tool is on. */
+  disabledTools: string[];
+  concurrency: number;
+  /** Evidence longer than this many characters is cut with a marker. */
+  evidenceLimit: number;
+  toolTimeoutMs: number;
+  pauseBeforeEachStep: boolean;
+  /** Tools that pause the run before any step using them. */
+  toolBreakpoints: string[];
+  /** Settings the tools read (proxies, languages). */
+  toolSettings: Record<string, string>;
+}
+
+export const defaultSettings: Settings = {
+  planner: { url: 'http://127.0.0.1:8000/v1', model: '', apiKey: '', rememberKey: false, structuredOutput: 'json_schema' },
+  roles: { planner: 'planner-endpoint', toolCaller: 'planner-endpoint', solver: 'planner-endpoint' },
+  models: { webgpu: '', cpu: '' },
+  disabledTools: [],
+  concurrency: 4,
+  evidenceLimit: 8000,
+  toolTimeoutMs: 30_000,
+  pauseBeforeEachStep: false,
+  toolBreakpoints: [],
+  toolSettings: { wikiLanguage: 'en' },
+};
+
+export interface SettingsSlice {
+  settings: Settings;
+  updateSettings: (change: Partial<Settings>) => void;
+  updatePlanner: (change: Partial<PlannerEndpointSettings>) => void;
+  setRole: (role: keyof Settings['roles'], choice: EngineChoice) => void;
+  setToolEnabled: (name: string, enabled: boolean) => void;
+  setToolBreakpoint: (name: string, enabled: boolean) => void;
+}
+
+export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
+  settings: defaultSettings,
+  updateSettings: (change) => set((state) => ({ settings: { ...state.settings, ...change } })),
+  updatePlanner: (change) => set((state) => ({ settings: { ...state.settings, planner: { ...state.settings.planner, ...change } } })),
+  setRole: (role, choice) => set((state) => ({ settings: { ...state.settings, roles: { ...state.settings.roles, [role]: choice } } })),
+  setToolEnabled: (name, enabled) =>
+    set((state) => ({
+      settings: {
+        ...state.settings,
+        disabledTools: enabled ? state.settings.disabledTools.filter((tool) => tool !== name) : [...new Set([...state.settings.disabledTools, name])],
+      },
+    })),
+  setToolBreakpoint: (name, enabled) =>
+    set((state) => ({
+      settings: {
+        ...state.settings,
+        toolBreakpoints: enabled ? [...new Set([...state.settings.toolBreakpoints, name])] : state.settings.toolBreakpoints.filter((tool) => tool !== name),
+      },
+    })),
+});

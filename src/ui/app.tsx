@@ -1,0 +1,166 @@
+import { useMemo, useState } from 'react';
+import { continueRun, enabledTools, hasLiveRun, pauseRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import { useAppStore } from '../store/store.ts';
+import { ApprovalDialogs } from './approval-dialog.tsx';
+import { Markdown } from './markdown.tsx';
+import { SettingsDialog } from './settings-dialog.tsx';
+import { StepCard } from './step-card.tsx';
+import { UsagePanel } from './usage-panel.tsx';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
+
+function PlanList() {
+  const steps = useAppStore((state) => state.activeRun?.steps);
+  const planErrors = useAppStore((state) => state.activeRun?.plan.errors);
+  const planError = useAppStore((state) => state.activeRun?.plan.error);
+  const toolNames = useMemo(() => enabledTools().map((tool) => tool.name), []);
+  return (
+    <section>
+      {planError && (
+        <p className="error" role="alert">
+          {planError.message} {planError.hint && <span className="hint">{planError.hint}</span>}
+        </p>
+      )}
+      {planErrors && planErrors.length > 0 && (
+        <ul className="error">
+          {planErrors.map((problem, index) => (
+            <li key={index}>{problem.line ? `Line ${problem.line}: ` : ''}{problem.message}</li>
+          ))}
+        </ul>
+      )}
+      <ol className="plan-list" aria-label="Plan">
+        {steps?.map((step) => (
+          <StepCard key={step.id} step={step} tools={toolNames} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function SummaryRegion() {
+  const answer = useAppStore((state) => state.activeRun?.answer);
+  const runError = useAppStore((state) => state.activeRun?.error);
+  return (
+    <section className="panel" aria-label="Summary">
+      <h2>Summary</h2>
+      {answer?.text ? <Markdown text={answer.text} /> : <p className="hint">{answer?.status === 'streaming' ? 'Writing…' : 'The answer appears here when the steps are done.'}</p>}
+      {answer?.error && <p className="error">{answer.error.message}</p>}
+      {runError && runError.name !== 'RunAbortedError' && (
+        <p className="error">
+          {runError.message} {runError.hint && <span className="hint">{runError.hint}</span>}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Task box and debugger controls. */
+function TaskBar() {
+  const [task, setTask] = useState('');
+  const phase = useAppStore((state) => state.activeRun?.status ?? 'idle');
+  const paused = useAppStore((state) => state.activeRun?.paused ?? false);
+  const running = phase === 'planning' || phase === 'running' || phase === 'solving';
+  const live = running && hasLiveRun();
+
+  const keys = useMemo(
+    () => ({
+      runOrContinue: () => (live ? continueRun() : void runTask(task)),
+      step: () => (live ? stepRun() : void runTask(task, { paused: true })),
+      stop: stopRun,
+      toggleBreakpoint,
+    }),
+    [live, task],
+  );
+  useKeyboardShortcuts(keys);
+
+  return (
+    <form
+      className="task-bar"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void runTask(task);
+      }}
+    >
+      <textarea
+        aria-label="Task"
+        placeholder="What movies did the director of 'Killers of the Flower Moon' direct? List one of them and search it on bilibili."
+        value={task}
+        onChange={(event) => setTask(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
+            event.preventDefault();
+            void runTask(task);
+          }
+        }}
+      />
+      <div className="controls">
+        <button type="submit" className="primary" disabled={live} title="Run (F5)">
+          Run
+        </button>
+        <button type="button" onClick={pauseRun} disabled={!live || paused} title="Pause">
+          Pause
+        </button>
+        <button type="button" onClick={keys.step} disabled={live ? false : !task.trim()} title="Step (F10)">
+          Step
+        </button>
+        <button type="button" onClick={continueRun} disabled={!live || !paused} title="Continue (F5)">
+          Continue
+        </button>
+        <button type="button" onClick={stopRun} disabled={!live} title="Stop (Shift+F5)">
+          Stop
+        </button>
+        <span className="hint" aria-live="polite">
+          {phase}
+          {paused && live ? ', paused' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function Notice() {
+  const notice = useAppStore((state) => state.notice);
+  const progress = useAppStore((state) => state.modelProgress);
+  return (
+    <>
+      {notice && (
+        <p className="panel error" role="alert">
+          {notice.message} {notice.hint && <span className="hint">{notice.hint}</span>}
+        </p>
+      )}
+      {progress && (
+        <p className="panel">
+          <label>
+            {progress.text} <progress value={progress.progress} max={1} />
+          </label>
+        </p>
+      )}
+    </>
+  );
+}
+
+export function App() {
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Stepwise</h1>
+        <span className="hint">plan → call tools → solve, one step at a time</span>
+        <span className="spacer" />
+        <button onClick={() => setSettingsOpen(true)}>Settings</button>
+      </header>
+      <TaskBar />
+      <main className="workspace">
+        <div>
+          <Notice />
+          <ApprovalDialogs />
+          <PlanList />
+        </div>
+        <aside>
+          <SummaryRegion />
+          <UsagePanel />
+        </aside>
+      </main>
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+    </div>
+  );
+}

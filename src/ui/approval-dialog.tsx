@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { StepState } from '../core/run/run-state.ts';
+import { approveStep, skipStep } from '../store/run-actions.ts';
+import { useAppStore } from '../store/store.ts';
+
+function ApprovalForm({ step }: { step: StepState }) {
+  const [text, setText] = useState(() => JSON.stringify(step.call?.arguments ?? {}, null, 2));
+  const [problem, setProblem] = useState<string | null>(null);
+  const notice = useAppStore((state) => state.notice);
+
+  function approve() {
+    let args: unknown;
+    try {
+      args = JSON.parse(text);
+    } catch (error) {
+      return setProblem(`The arguments are not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) return setProblem('The arguments must be a JSON object.');
+    const edited = text !== JSON.stringify(step.call?.arguments ?? {}, null, 2);
+    const accepted = approveStep(step.id, edited && step.call ? { name: step.call.name, arguments: args as Record<string, unknown> } : undefined);
+    if (!accepted) setProblem(notice?.message ?? 'The call was refused.');
+  }
+
+  return (
+    <div role="dialog" aria-modal="true" aria-labelledby="approval-title" className="panel" style={{ borderColor: 'var(--waiting)' }}>
+      <h2 id="approval-title">
+        Approve {step.call?.name} for {step.id}?
+      </h2>
+      <p>This tool changes something outside the page. Check its arguments, edit them if needed, then approve or skip.</p>
+      <label htmlFor={`approval-${step.id}`}>Arguments</label>
+      <textarea id={`approval-${step.id}`} className="mono" rows={6} style={{ width: '100%' }} value={text} onChange={(event) => setText(event.target.value)} />
+      {problem && <p className="error">{problem}</p>}
+      <div className="controls">
+        <button className="primary" onClick={approve}>
+          Approve
+        </button>
+        <button onClick={() => skipStep(step.id)}>Skip step</button>
+      </div>
+    </div>
+  );
+}
+
+/** The approval gate for side-effect tools: approve, edit the arguments, or skip. */
+export function ApprovalDialogs() {
+  const waiting = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'waiting-for-approval') ?? []));
+  if (waiting.length === 0) return null;
+  return (
+    <>
+      {waiting.map((step) => (
+        <ApprovalForm key={step.id} step={step} />
+      ))}
+    </>
+  );
+}

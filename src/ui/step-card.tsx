@@ -1,0 +1,146 @@
+import { memo, useState, type ReactNode } from 'react';
+import type { StepState } from '../core/run/run-state.ts';
+import type { DispatchPath, Substitution } from '../core/run/events.ts';
+import { editStep, rerunStep, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
+import { useAppStore } from '../store/store.ts';
+import { statusLabel } from './step-status.ts';
+
+const previewLength = 1500;
+
+/** The input after substitution, each inserted `#E` value highlighted and linked to its step. */
+function SubstitutedInput({ text, substitutions }: { text: string; substitutions: readonly Substitution[] }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const substitution of substitutions) {
+    parts.push(text.slice(last, substitution.start));
+    parts.push(
+      <a key={substitution.start} className="substitution" href={`#step-${substitution.variable.slice(1)}`} title={`from ${substitution.variable}`}>
+        {text.slice(substitution.start, substitution.end)}
+      </a>,
+    );
+    last = substitution.end;
+  }
+  parts.push(text.slice(last));
+  return <div className="mono">{parts}</div>;
+}
+
+function Evidence({ text, originalLength, truncated }: { text: string; originalLength?: number; truncated?: boolean }) {
+  const [showAll, setShowAll] = useState(false);
+  const long = text.length > previewLength;
+  const size = `${(originalLength ?? text.length).toLocaleString('en-US')} characters${truncated ? ', truncated' : ''}`;
+  return (
+    <details open>
+      <summary>Evidence ({size})</summary>
+      {/* Plain text: evidence is data from the web and never rendered as HTML. */}
+      <div className="mono evidence">{long && !showAll ? `${text.slice(0, previewLength)}…` : text}</div>
+      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : 'Show all'}</button>}
+    </details>
+  );
+}
+
+function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly string[]; onDone: () => void }) {
+  const [tool, setTool] = useState(step.tool);
+  const [input, setInput] = useState(step.input);
+  return (
+    <form
+      className="form-grid"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (editStep(step.id, { tool, input })) onDone();
+      }}
+    >
+      <label htmlFor={`tool-${step.id}`}>Tool</label>
+      <select id={`tool-${step.id}`} value={tool} onChange={(event) => setTool(event.target.value)}>
+        {[...new Set([step.tool, ...tools])].map((name) => (
+          <option key={name}>{name}</option>
+        ))}
+      </select>
+      <label htmlFor={`input-${step.id}`}>Input</label>
+      <textarea id={`input-${step.id}`} value={input} onChange={(event) => setInput(event.target.value)} rows={3} />
+      <span />
+      <span className="controls">
+        <button type="submit" className="primary">Save step</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </span>
+    </form>
+  );
+}
+
+const pathLabels: Record<DispatchPath, string> = { 'fast-path': 'planner fast path', engine: 'tool-caller model', fallback: 'fallback model', edited: 'your edit' };
+
+/** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
+export const StepCard = memo(function StepCard({ step, tools }: { step: StepState; tools: readonly string[] }) {
+  const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id));
+  const [editing, setEditing] = useState(false);
+  const status = statusLabel(step.status);
+  const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
+  const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
+  const dispatch = step.dispatch;
+  return (
+    <li
+      id={`step-${step.id.slice(1)}`}
+      className="step-card"
+      data-status={status}
+      data-step-id={step.id}
+      tabIndex={0}
+      aria-label={`${step.id} ${step.tool} ${status}`}
+    >
+      <div className="step-head">
+        <button
+          aria-label={`${hasBreakpoint ? 'Remove' : 'Add'} breakpoint on ${step.id}`}
+          aria-pressed={hasBreakpoint}
+          title="Breakpoint (F9)"
+          onClick={() => toggleBreakpoint(step.id)}
+          style={{ color: hasBreakpoint ? 'var(--failed)' : 'var(--muted)', border: 'none', padding: 0 }}
+        >
+          ●
+        </button>
+        <span className="step-id">{step.id}</span>
+        <span className="step-tool">{step.tool}</span>
+        <span className="status">{status}{step.pauseReason && step.status === 'paused' ? ` (${step.pauseReason.replaceAll('-', ' ')})` : ''}</span>
+        {step.durationMs !== undefined && <span className="hint">{Math.round(step.durationMs)} ms</span>}
+        {step.attempts > 1 && <span className="hint">{step.attempts} tries</span>}
+        <span style={{ flex: 1 }} />
+        {notStarted && <button onClick={() => setEditing(!editing)}>Edit</button>}
+        {notStarted && <button onClick={() => skipStep(step.id)}>Skip</button>}
+        {finished && <button onClick={() => rerunStep(step.id)}>Re-run</button>}
+      </div>
+      {step.thought && <p className="step-thought">{step.thought}</p>}
+      {editing ? (
+        <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
+      ) : (
+        <>
+          <div className="mono">
+            {step.id} = {step.tool}[{step.input}]
+          </div>
+          {step.substitutedInput !== undefined && step.substitutions && step.substitutions.length > 0 && (
+            <div>
+              <span className="hint">Input after substitution:</span>
+              <SubstitutedInput text={step.substitutedInput} substitutions={step.substitutions} />
+            </div>
+          )}
+        </>
+      )}
+      {step.call && (
+        <div>
+          <span className="hint">
+            Call{dispatch ? ` via ${pathLabels[dispatch.path]}${dispatch.engineId ? ` (${dispatch.engineId})` : ''}` : ''}
+            {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
+            {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
+          </span>
+          <div className="mono">{JSON.stringify(step.call)}</div>
+        </div>
+      )}
+      {step.retry && <p className="hint">Retrying after: {step.retry.error.message}</p>}
+      {step.planErrors.length > 0 && <p className="error">{step.planErrors.map((problem) => problem.message).join(' ')}</p>}
+      {step.error && (
+        <p className="error" role="alert">
+          {step.error.message} {step.error.hint && <span className="hint">{step.error.hint}</span>}
+        </p>
+      )}
+      {step.skipReason && step.status === 'skipped' && <p className="hint">Skipped: {step.skipReason}</p>}
+      {step.staleBecause && step.status === 'stale' && <p className="hint">Stale: {step.staleBecause} runs again.</p>}
+      {step.evidence !== undefined && <Evidence text={step.evidence} originalLength={step.evidenceLength} truncated={step.truncated} />}
+    </li>
+  );
+});
