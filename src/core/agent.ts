@@ -1,8 +1,9 @@
 import { createDistributor } from './dispatch/distributor.ts';
-import { EndpointError, errorMessage, isAbortError, isTransientError, RunAbortedError, StepwiseError } from './errors.ts';
+import { EndpointError, isAbortError, isTransientError, RunAbortedError } from './errors.ts';
+import { toErrorInfo } from './run/error-info.ts';
 import type { ChatEngine } from './llm/types.ts';
 import { PlanStreamParser } from './plan/plan-stream.ts';
-import { parseJsonPlan, buildPlanSchema } from './plan/json-plan.ts';
+import { buildPlanSchema, parseJsonPlanSteps } from './plan/json-plan.ts';
 import { buildPlannerMessages } from './plan/planner-prompt.ts';
 import type { PlanProblem, StreamedStep } from './plan/types.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
@@ -51,13 +52,6 @@ export interface AgentRun {
   /** Stops everything: planner, running tools, solver. */
   abort(): void;
   readonly done: Promise<AgentOutcome>;
-}
-
-/** Turns anything thrown into what events carry. */
-export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof StepwiseError) return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: errorMessage(error) };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -128,10 +122,10 @@ export function startRun(options: AgentOptions): AgentRun {
         let warnings: PlanProblem[];
         let stepCount: number;
         if (json) {
-          const parsed = parseJsonPlan(result.text, options.tools);
-          parsed.steps.forEach((step) => addStep({ step, errors: [] }));
-          ({ errors, warnings } = parsed);
-          stepCount = parsed.steps.length;
+          const parsed = parseJsonPlanSteps(result.text, options.tools);
+          parsed.steps.forEach(addStep);
+          ({ errors, warnings } = parsed.plan);
+          stepCount = parsed.plan.steps.length;
         } else {
           const finished = parser.finish();
           finished.steps.forEach(addStep);

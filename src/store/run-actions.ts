@@ -1,4 +1,5 @@
-import { startRun, toErrorInfo, type AgentRun } from '../core/agent.ts';
+import { startRun, type AgentRun } from '../core/agent.ts';
+import { toErrorInfo } from '../core/run/error-info.ts';
 import { errorMessage, StepwiseError } from '../core/errors.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
