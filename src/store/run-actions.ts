@@ -135,3 +135,33 @@ export const approveStep = (id: string, call?: ToolCall) => control((run) => run
 export const skipStep = (id: string) => control((run) => run.scheduler.skip(id, 'skipped by you'));
 export const editStep = (id: string, edit: StepEdit) => control((run) => run.scheduler.editStep(id, edit));
 export const rerunStep = (id: string) => control((run) => run.scheduler.rerun(id));
+
+const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
+
+/**
+ * After a reload: runs that were in flight are marked interrupted (their events are on disk),
+ * and the most recent run is shown again.
+ */
+export async function restoreAfterReload(): Promise<void> {
+  await useAppStore.persist.rehydrate();
+  const { runIndex, updateRunSummary } = store();
+  for (const run of runIndex) if (unfinishedPhases.has(run.status)) updateRunSummary(run.id, { status: 'interrupted' });
+  const latest = store().runIndex[0];
+  if (latest && !live) await openRun(latest.id);
+}
+
+/** Shows a run from the history. */
+export async function openRun(runId: string): Promise<void> {
+  const summary = store().runIndex.find((run) => run.id === runId);
+  if (!summary) return;
+  const events = await eventLog.read(runId);
+  store().showRun(runId, events, summary);
+  if (summary.status === 'interrupted') store().updateRunSummary(runId, { status: 'interrupted' });
+}
+
+/** Deletes a run and its events. */
+export async function deleteRun(runId: string): Promise<void> {
+  if (store().activeRunId === runId && live) stopRun();
+  store().forgetRun(runId);
+  await eventLog.remove(runId);
+}

@@ -26,6 +26,8 @@ export const useAppStore = create<AppState>()(
     {
       name: 'stepwise',
       version: storeVersion,
+      // Hydrated by restoreAfterReload, which then marks interrupted runs.
+      skipHydration: true,
       storage: createJSONStorage(() => indexedDbStorage),
       partialize: (state): PersistedState => ({
         settings: state.settings.planner.rememberKey ? state.settings : { ...state.settings, planner: { ...state.settings.planner, apiKey: '' } },

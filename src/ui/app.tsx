@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
-import { continueRun, enabledTools, hasLiveRun, pauseRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { continueRun, enabledTools, hasLiveRun, pauseRun, restoreAfterReload, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import { RunHistory } from './run-history.tsx';
 import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
 import { Markdown } from './markdown.tsx';
@@ -140,6 +141,9 @@ function Notice() {
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  useEffect(() => {
+    void restoreAfterReload();
+  }, []);
   return (
     <div className="app">
       <header className="app-header">
@@ -158,6 +162,7 @@ export function App() {
         <aside>
           <SummaryRegion />
           <UsagePanel />
+          <RunHistory />
         </aside>
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />

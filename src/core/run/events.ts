@@ -9,8 +9,8 @@ export interface Substitution {
   end: number;
 }
 
-/** How the distributor produced a tool call. */
-export type DispatchPath = 'fast-path' | 'engine' | 'fallback';
+/** How the distributor produced a tool call; `edited` is a call the person wrote (`editStep`). */
+export type DispatchPath = 'fast-path' | 'engine' | 'fallback' | 'edited';
 
 /** The record of one tool-call decision (see src/core/dispatch). */
 export interface DispatchRecord {
@@ -35,6 +35,9 @@ export type PauseReason = 'breakpoint-step' | 'breakpoint-tool' | 'single-step' 
 
 export type RunStatus = 'done' | 'failed' | 'aborted';
 
+/** What a retry repeats: asking the distributor for the call, or running the tool. */
+export type RetryPhase = 'dispatch' | 'tool';
+
 /**
  * Everything that happens in a run. `at` is milliseconds since the run started, so a trace
  * replays with its original timing. The store folds these into state (see `reduceRun`).
@@ -50,17 +53,23 @@ export type RunEvent =
   | { type: 'step-paused'; at: number; id: string; reason: PauseReason }
   | { type: 'run-paused'; at: number }
   | { type: 'run-resumed'; at: number }
-  | { type: 'step-edited'; at: number; id: string; tool?: string; input?: string; call?: ToolCall }
+  /**
+   * `tool` and `input` are the step's values after the edit; `call` is the call to use instead
+   * of dispatching; `deps` the recomputed dependencies (absent in older traces).
+   */
+  | { type: 'step-edited'; at: number; id: string; tool?: string; input?: string; call?: ToolCall; deps?: string[] }
   | { type: 'call-start'; at: number; id: string; input: string; substitutions: Substitution[] }
   | { type: 'call-resolved'; at: number; id: string; dispatch: DispatchRecord }
   | { type: 'approval-required'; at: number; id: string; call: ToolCall }
   | { type: 'approval-given'; at: number; id: string; call: ToolCall; edited: boolean }
   | { type: 'tool-start'; at: number; id: string; attempt: number }
-  | { type: 'step-retry'; at: number; id: string; attempt: number; delayMs: number; error: ErrorInfo }
+  /** `attempt` is the try that failed (1-based); `phase` is absent in older traces (tool). */
+  | { type: 'step-retry'; at: number; id: string; attempt: number; delayMs: number; error: ErrorInfo; phase?: RetryPhase }
   | { type: 'call-end'; at: number; id: string; durationMs: number }
   | { type: 'evidence'; at: number; id: string; text: string; originalLength: number; truncated: boolean }
   | { type: 'step-failed'; at: number; id: string; error: ErrorInfo }
   | { type: 'step-skipped'; at: number; id: string; reason: string }
+  /** `because` is the step whose re-run made this one out of date (the step itself when re-run). */
   | { type: 'step-stale'; at: number; id: string; because: string }
   | { type: 'solve-start'; at: number }
   | { type: 'solve-delta'; at: number; text: string }

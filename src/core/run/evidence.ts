@@ -76,3 +76,19 @@ export function truncateEvidence(text: string, limit: number): TruncatedEvidence
     originalLength: text.length,
   };
 }
+
+/**
+ * The variables a step waits for: those its input mentions, those in its structured arguments
+ * and those in a call the person wrote, in order of first mention, without duplicates. The
+ * scheduler and `reduceRun` both use this, so a replayed trace shows the same dependencies.
+ */
+export function stepDependencies(
+  step: { input: string; deps?: readonly string[]; args?: Record<string, unknown> },
+  call?: { arguments: Record<string, unknown> },
+): string[] {
+  const seen = new Set<string>(step.deps ?? []);
+  for (const reference of findReferences(step.input)) seen.add(reference);
+  if (step.args !== undefined) for (const reference of findReferencesInValue(step.args)) seen.add(reference);
+  if (call !== undefined) for (const reference of findReferencesInValue(call.arguments)) seen.add(reference);
+  return [...seen];
+}

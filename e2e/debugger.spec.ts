@@ -1,0 +1,103 @@
+import { expect, test, type Page } from '@playwright/test';
+import { configurePlanner, scriptPlanner } from './support/app.ts';
+
+const chainPlan = [
+  'Plan: Start with a number.',
+  '#E1 = calculator[1 + 1]',
+  'Plan: Scale it.',
+  '#E2 = calculator[#E1 * 10]',
+  'Plan: Add one.',
+  '#E3 = calculator[#E2 + 1]',
+  'Plan: Something independent.',
+  '#E4 = calculator[2 + 2]',
+].join('\n');
+
+async function setup(page: Page, plan: string, answer = 'Done [#E1].') {
+  await scriptPlanner({ rules: [{ match: 'make plans', reply: plan }, { match: 'Solve the following task', reply: answer }] });
+  await page.goto('/');
+  await configurePlanner(page);
+  await page.getByRole('textbox', { name: 'Task' }).fill('Do some arithmetic.');
+}
+
+async function setPauseBeforeEveryStep(page: Page, enabled: boolean) {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('checkbox', { name: 'Pause before every step' }).setChecked(enabled);
+  await page.getByRole('button', { name: 'Close' }).click();
+}
+
+const step = (page: Page, id: string) => page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: new RegExp(`^${id} `) });
+const doneSteps = (page: Page) => page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: / done$/ });
+
+test('a breakpoint stops before its step and Step runs exactly one step', async ({ page }) => {
+  await setup(page, chainPlan);
+  await setPauseBeforeEveryStep(page, true);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/paused$/);
+  await expect(doneSteps(page)).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E1')).toContainText('2');
+  // Exactly one: the next ready step waits.
+  await expect(step(page, '#E2')).toHaveAccessibleName(/paused$/);
+  await expect(doneSteps(page)).toHaveCount(1);
+
+  // A breakpoint on #E3, then run freely: everything before it runs, #E3 stops.
+  await step(page, '#E3').getByRole('button', { name: 'Add breakpoint on #E3' }).click();
+  await setPauseBeforeEveryStep(page, false);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E4')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E3')).toHaveAccessibleName(/paused$/);
+  await expect(step(page, '#E3')).toContainText('breakpoint');
+
+  await page.keyboard.press('F10');
+  await expect(step(page, '#E3')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E3')).toContainText('21');
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Done');
+});
+
+test('editing a step before it runs changes the call', async ({ page }) => {
+  await setup(page, chainPlan);
+  await setPauseBeforeEveryStep(page, true);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/paused$/);
+  await step(page, '#E1').getByRole('button', { name: 'Edit' }).click();
+  await step(page, '#E1').getByRole('textbox', { name: 'Input' }).fill('6 * 7');
+  await step(page, '#E1').getByRole('button', { name: 'Save step' }).click();
+  await setPauseBeforeEveryStep(page, false);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E1')).toContainText('{"name":"calculator","arguments":{"expression":"6 * 7"}}');
+  await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E2')).toContainText('420');
+});
+
+test('save_file waits for approval; the person edits the arguments and approves', async ({ page }) => {
+  // No save dialog in this test: the tool falls back to a download that Playwright catches.
+  await page.addInitScript(() => {
+    delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+  });
+  await setup(page, 'Plan: Save a note.\n#E1 = save_file[{"filename": "notes.txt", "content": "hello"}]', 'Saved [#E1].');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/waiting for approval$/);
+  const dialog = page.getByRole('dialog', { name: 'Approve save_file for #E1?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Arguments' }).fill('{"filename": "notes.txt", "content": "edited by a person"}');
+  const download = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('notes.txt');
+  expect(await (await file.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString())).toBe('edited by a person');
+  await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
+  await expect(dialog).toHaveCount(0);
+});
+
+test('skipping a side-effect step in the approval dialog skips it and its dependents', async ({ page }) => {
+  await setup(page, 'Plan: Save.\n#E1 = save_file[{"filename": "a.txt", "content": "x"}]\nPlan: Then.\n#E2 = calculator[#E1]\nPlan: Other.\n#E3 = calculator[3 * 3]');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('dialog', { name: 'Approve save_file for #E1?' }).getByRole('button', { name: 'Skip step' }).click();
+  await expect(step(page, '#E1')).toHaveAccessibleName(/skipped$/);
+  await expect(step(page, '#E2')).toHaveAccessibleName(/skipped$/);
+  await expect(step(page, '#E3')).toHaveAccessibleName(/done$/);
+});
