@@ -1,0 +1,61 @@
+import type { ToolContext } from '../../src/core/tools/types.ts';
+import { ToolError } from './tool-error.ts';
+
+type Settings = ToolContext['settings'];
+
+/** A non-empty, trimmed string setting, or undefined. */
+export function readStringSetting(settings: Settings, key: string): string | undefined {
+  const value = settings[key];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * A positive integer setting. The settings form stores strings, so numeric strings count;
+ * anything else falls back to `fallback`.
+ */
+export function readIntegerSetting(settings: Settings, key: string, fallback: number, range: { min: number; max: number }): number {
+  const value = settings[key];
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number)) return fallback;
+  return Math.min(range.max, Math.max(range.min, Math.round(number)));
+}
+
+/**
+ * Fills a proxy URL template such as `https://proxy.example/search?q={query}`: each
+ * `{placeholder}` gets the URL-encoded value. The template must contain every placeholder it is
+ * given, or the request would silently ignore the input.
+ */
+export function fillUrlTemplate(
+  toolName: string,
+  settingKey: string,
+  template: string,
+  values: Readonly<Record<string, string>>,
+): string {
+  let url = template;
+  for (const [placeholder, value] of Object.entries(values)) {
+    const token = `{${placeholder}}`;
+    if (!url.includes(token)) {
+      throw new ToolError(toolName, `the ${settingKey} setting has no ${token} placeholder.`, {
+        hint: `Write ${settingKey} as a URL with ${token} where the input goes, for example https://proxy.example/?${placeholder}=${token}.`,
+      });
+    }
+    url = url.replaceAll(token, encodeURIComponent(value));
+  }
+  return checkHttpUrl(toolName, url, settingKey);
+}
+
+/** Parses an http(s) URL or throws a `ToolError` that says what is wrong with it. */
+export function checkHttpUrl(toolName: string, text: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ToolError(toolName, `${what} is not a valid URL: "${text}".`, { hint: 'Write a full address starting with https:// or http://.' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ToolError(toolName, `${what} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}: "${text}".`);
+  }
+  return url.href;
+}

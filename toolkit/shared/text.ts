@@ -1,0 +1,60 @@
+import { truncateEvidence } from '../../src/core/run/evidence.ts';
+
+/** Output longer than this is cut with a marker, unless a tool sets its own limit. */
+export const defaultOutputLimit = 20_000;
+
+/** Cuts tool output to `limit` characters with a visible marker that says how much was cut. */
+export function capOutput(text: string, limit = defaultOutputLimit): string {
+  return truncateEvidence(text, limit).text;
+}
+
+/** Shortens one piece of text (a snippet, an extract) to about `limit` characters, ending with `…`. */
+export function shorten(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > limit * 0.6 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * Plain text from a short HTML fragment (search snippets with `<em>` or `<span class="searchmatch">`
+ * highlights): tags removed, common entities decoded, whitespace collapsed. Not for whole pages.
+ */
+export function stripTags(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (match, name: string) => {
+      const lower = name.toLowerCase();
+      if (lower.startsWith('#x')) return safeCodePoint(Number.parseInt(lower.slice(2), 16)) ?? match;
+      if (lower.startsWith('#')) return safeCodePoint(Number.parseInt(lower.slice(1), 10)) ?? match;
+      return entities[lower] ?? match;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function safeCodePoint(code: number): string | undefined {
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/** Collapses runs of spaces inside lines and runs of blank lines, and trims the ends. */
+export function tidyText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\f\v\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Numbered list entries: `1. title` with indented detail lines, blank line between entries. */
+export function formatResults(entries: readonly { title: string; lines: readonly string[] }[]): string {
+  return entries
+    .map((entry, index) =>
+      [`${index + 1}. ${entry.title}`, ...entry.lines.filter((line) => line !== '').map((line) => `   ${line.replaceAll('\n', '\n   ')}`)].join('\n'),
+    )
+    .join('\n\n');
+}
