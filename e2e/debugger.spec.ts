@@ -64,7 +64,7 @@ test('editing a step before it runs changes the call', async ({ page }) => {
   await expect(step(page, '#E1')).toHaveAccessibleName(/paused$/);
   await step(page, '#E1').getByRole('button', { name: 'Edit' }).click();
   await step(page, '#E1').getByRole('textbox', { name: 'Input' }).fill('6 * 7');
-  await step(page, '#E1').getByRole('button', { name: 'Save step' }).click();
+  await step(page, '#E1').getByRole('button', { name: 'Save' }).click();
   await setPauseBeforeEveryStep(page, false);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
@@ -96,7 +96,7 @@ test('save_file waits for approval; the person edits the arguments and approves'
 test('skipping a side-effect step in the approval dialog skips it and its dependents', async ({ page }) => {
   await setup(page, 'Plan: Save.\n#E1 = save_file[{"filename": "a.txt", "content": "x"}]\nPlan: Then.\n#E2 = calculator[#E1]\nPlan: Other.\n#E3 = calculator[3 * 3]');
   await page.getByRole('button', { name: 'Run' }).click();
-  await page.getByRole('dialog', { name: 'Approve save_file for #E1?' }).getByRole('button', { name: 'Skip step' }).click();
+  await page.getByRole('dialog', { name: 'Approve save_file for #E1?' }).getByRole('button', { name: 'Skip' }).click();
   await expect(step(page, '#E1')).toHaveAccessibleName(/skipped$/);
   await expect(step(page, '#E2')).toHaveAccessibleName(/skipped$/);
   await expect(step(page, '#E3')).toHaveAccessibleName(/done$/);

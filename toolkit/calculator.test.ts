@@ -6,23 +6,23 @@ const calculate = (expression: string) => calculator.run({ expression }, testCon
 
 describe('calculator', () => {
   it('evaluates arithmetic, functions, units and complex numbers', async () => {
-    expect(await calculate('(1889 - 1886) * 12')).toBe('(1889 - 1886) * 12 = 36');
-    expect(await calculate('0.1 + 0.2')).toBe('0.1 + 0.2 = 0.3');
-    expect(await calculate('sqrt(2) ^ 2')).toBe('sqrt(2) ^ 2 = 2');
-    expect(await calculate('5 km to mile')).toBe('5 km to mile = 3.1068559611867 mile');
-    expect(await calculate('sqrt(-4)')).toBe('sqrt(-4) = 2i');
-    expect(await calculate('det([1, 2; 3, 4])')).toBe('det([1, 2; 3, 4]) = -2');
+    expect(await calculate('(1889 - 1886) * 12')).toBe('36');
+    expect(await calculate('0.1 + 0.2')).toBe('0.3');
+    expect(await calculate('sqrt(2) ^ 2')).toBe('2');
+    expect(await calculate('5 km to mile')).toBe('3.1068559611867 mile');
+    expect(await calculate('sqrt(-4)')).toBe('2i');
+    expect(await calculate('det([1, 2; 3, 4])')).toBe('-2');
   });
 
   it('reads the symbols planners copy from prose', async () => {
-    expect(await calculate('12 × 3 ÷ 4 − 1')).toBe('12 * 3 / 4 - 1 = 8');
-    expect(await calculate('2 ** 10')).toBe('2 ^ 10 = 1024');
+    expect(await calculate('12 × 3 ÷ 4 − 1')).toBe('8');
+    expect(await calculate('2 ** 10')).toBe('1024');
   });
 
   it('shows every result of several expressions, with a fresh scope per call', async () => {
     // As in MATLAB, ";" hides a result and a new line keeps it.
-    expect(await calculate('1 + 1\n2 * 3')).toBe('1 + 1\n2 * 3 = 2; 6');
-    expect(await calculate('a = 3; a * 2')).toBe('a = 3; a * 2 = 6');
+    expect(await calculate('1 + 1\n2 * 3')).toBe('2; 6');
+    expect(await calculate('a = 3; a * 2')).toBe('6');
     await expect(calculate('a * 2')).rejects.toThrow('Undefined symbol a');
   });
 

@@ -97,6 +97,7 @@ export const calculator: Tool = {
       });
     }
     // A large matrix formats to megabytes of text.
-    return capOutput(`${expression} = ${describeResult(value, math.format)}`);
+    // The bare result, so a later step can use it in its own expression (`#E1 * 10`).
+    return capOutput(describeResult(value, math.format));
   },
 };

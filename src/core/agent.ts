@@ -6,6 +6,7 @@ import { PlanStreamParser } from './plan/plan-stream.ts';
 import { buildPlanSchema, parseJsonPlanSteps } from './plan/json-plan.ts';
 import { buildPlannerMessages } from './plan/planner-prompt.ts';
 import type { PlanProblem, StreamedStep } from './plan/types.ts';
+import { replayEvents } from './run/run-state.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
 import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
 import { solve, type SolverStep } from './solve/solver.ts';
@@ -37,6 +38,12 @@ export interface AgentOptions
   runId?: string;
   /** Retries of the planner request on transient failures before any text arrived. */
   plannerRetries?: number;
+  /**
+   * The events of an interrupted run (the page was closed). The run goes on from them: steps
+   * that finished keep their evidence and do not run again; the plan is reused when it was
+   * complete, else the planner is asked again and matching finished steps are restored.
+   */
+  resume?: readonly RunEvent[];
 }
 
 export interface AgentOutcome {
@@ -77,7 +84,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function startRun(options: AgentOptions): AgentRun {
   const runId = options.runId ?? globalThis.crypto.randomUUID();
   const controller = new AbortController();
-  const started = performance.now();
+  const previous = options.resume ? replayEvents(options.resume) : undefined;
+  // A resumed run's clock goes on from where its events stopped, so its timeline stays one.
+  const started = performance.now() - (previous?.lastEventAt ?? 0);
   const clock = () => Math.round((performance.now() - started) * 1000) / 1000;
   const emit = (event: RunEventInput) => options.onEvent({ ...event, at: clock() } as RunEvent);
   const toolNames = options.tools.map((tool) => tool.name);
@@ -91,9 +100,27 @@ export function startRun(options: AgentOptions): AgentRun {
     signal: controller.signal,
   });
 
-  const addStep = ({ step, errors }: StreamedStep) => scheduler.addStep(step, errors);
+  const finishedBefore = new Map((previous?.steps ?? []).filter((step) => step.status === 'done').map((step) => [step.id, step]));
+  const addStep = ({ step, errors }: StreamedStep) => {
+    const finished = finishedBefore.get(step.id);
+    if (finished && errors.length === 0 && finished.tool === step.tool && finished.input === step.input && finished.evidence !== undefined) {
+      scheduler.restoreStep(step, { text: finished.evidence, originalLength: finished.evidenceLength ?? finished.evidence.length, truncated: finished.truncated ?? false });
+    } else scheduler.addStep(step, errors);
+  };
+
+  /** A resumed run whose plan was complete: its steps again, finished ones restored. */
+  function replan(): { stepCount: number } | undefined {
+    if (!previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
+    for (const step of previous.steps) {
+      addStep({ step: { id: step.id, tool: step.tool, input: step.input, deps: [...step.deps], thought: step.thought, args: step.args, line: step.line }, errors: [...step.planErrors] });
+    }
+    return { stepCount: previous.steps.length };
+  }
 
   async function plan(): Promise<{ stepCount: number; error?: unknown }> {
+    const reused = replan();
+    if (reused) return reused;
+    emit({ type: 'plan-start' });
     const parser = new PlanStreamParser(toolNames);
     const planner = options.engines.planner;
     const messages = buildPlannerMessages(options.task, options.tools, options.note);
@@ -147,13 +174,15 @@ export function startRun(options: AgentOptions): AgentRun {
           return { stepCount: finished.plan.steps.length, error };
         }
         const delay = error instanceof EndpointError && error.retryAfterMs !== undefined ? error.retryAfterMs : 1000 * 2 ** attempt;
-        await sleep(Math.min(delay, 30_000), controller.signal);
+        // `options.sleep` lets tests skip the wait, as they do for the scheduler's retries.
+        await (options.sleep ?? sleep)(Math.min(delay, 30_000), controller.signal);
       }
     }
   }
 
   async function run(): Promise<AgentOutcome> {
-    emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString() });
+    if (previous) emit({ type: 'run-resumed' });
+    else emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString() });
     const finish = (status: RunStatus, answer: string, error?: ErrorInfo): AgentOutcome => {
       emit({ type: 'run-end', status, ...(error ? { error } : {}) });
       return { status, answer, ...(error ? { error } : {}) };

@@ -3,6 +3,7 @@
  * went wrong; `hint` says what to do about it.
  */
 export class StepwiseError extends Error {
+  override name = 'StepwiseError';
   /** What the person can do about it, in one or two sentences. */
   readonly hint?: string;
   /** Whether trying the same thing again later may succeed (network blips, 429, 5xx). */
@@ -10,7 +11,6 @@ export class StepwiseError extends Error {
 
   constructor(message: string, options: { hint?: string; transient?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.hint = options.hint;
     this.transient = options.transient ?? false;
   }
@@ -18,6 +18,8 @@ export class StepwiseError extends Error {
 
 /** The planner's text could not be turned into a runnable plan. */
 export class PlanParseError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'PlanParseError';
   readonly problems: readonly { message: string; line?: number }[];
   constructor(problems: readonly { message: string; line?: number }[]) {
     super(
@@ -31,6 +33,8 @@ export class PlanParseError extends StepwiseError {
 
 /** A plan step or tool call names a tool that is not enabled. */
 export class UnknownToolError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'UnknownToolError';
   readonly toolName: string;
   constructor(toolName: string, suggestion?: string) {
     super(`Unknown tool "${toolName}".`, {
@@ -42,6 +46,8 @@ export class UnknownToolError extends StepwiseError {
 
 /** A tool call's arguments do not match the tool's JSON Schema. */
 export class InvalidToolInputError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'InvalidToolInputError';
   readonly toolName: string;
   readonly problems: readonly string[];
   constructor(toolName: string, problems: readonly string[]) {
@@ -55,6 +61,8 @@ export class InvalidToolInputError extends StepwiseError {
 
 /** A tool ran longer than its timeout. */
 export class ToolTimeoutError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'ToolTimeoutError';
   constructor(toolName: string, timeoutMs: number) {
     super(`${toolName} did not answer within ${Math.round(timeoutMs / 100) / 10} s.`, {
       hint: 'Raise the tool timeout in Settings, or re-run the step.',
@@ -64,6 +72,8 @@ export class ToolTimeoutError extends StepwiseError {
 
 /** The person (or the app) stopped the run. */
 export class RunAbortedError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'RunAbortedError';
   constructor(message = 'The run was stopped.') {
     super(message);
   }
@@ -86,6 +96,8 @@ export type EndpointErrorKind =
 
 /** A model endpoint failed: HTTP status, network, CORS or a broken stream. */
 export class EndpointError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'EndpointError';
   readonly kind: EndpointErrorKind;
   readonly status?: number;
   /** From a Retry-After header, when the server sent one. */

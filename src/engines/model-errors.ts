@@ -19,6 +19,8 @@ export type InBrowserEngineKind = 'webllm' | 'wllama';
 
 /** An in-browser model could not be loaded or stopped working; `hint` names a way out. */
 export class ModelLoadError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'ModelLoadError';
   readonly kind: ModelErrorKind;
   readonly engine: InBrowserEngineKind;
   readonly modelId?: string;

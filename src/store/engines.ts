@@ -6,7 +6,9 @@ import { findCatalogModel, ggufCatalog, webLLMCatalog } from '../engines/model-c
 import type { EngineChoice, Settings } from './settings-slice.ts';
 
 /** The endpoint is not set up, and a role needs it. */
-export class EngineSetupError extends StepwiseError {}
+export class EngineSetupError extends StepwiseError {
+  override readonly name = 'EngineSetupError';
+}
 
 // In-browser engines hold a loaded model: keep one per model across runs.
 const inBrowserEngines = new Map<string, InBrowserChatEngine>();

@@ -30,6 +30,19 @@ function showProblem(error: unknown): void {
 /** Starts a run of `task` with the current settings. `paused`: stop before the first step. */
 export async function runTask(task: string, options: { paused?: boolean } = {}): Promise<void> {
   if (!task.trim()) return store().setNotice({ message: 'Type a task first.' });
+  const runId = globalThis.crypto.randomUUID();
+  await launch(runId, task, { paused: options.paused, show: () => store().showRun(runId, [], { id: runId, task, createdAt: new Date().toISOString() }) });
+}
+
+/** Goes on with an interrupted run: finished steps keep their evidence and do not run again. */
+export async function resumeRun(runId: string): Promise<void> {
+  const summary = store().runIndex.find((run) => run.id === runId);
+  if (!summary) return;
+  const events = await eventLog.read(runId);
+  await launch(runId, summary.task, { resume: events, show: () => store().showRun(runId, events, summary) });
+}
+
+async function launch(runId: string, task: string, options: { paused?: boolean; resume?: RunEvent[]; show: () => void }): Promise<void> {
   if (live) stopRun();
   const { settings, setNotice, setModelProgress } = store();
   setNotice(null);
@@ -39,32 +52,28 @@ export async function runTask(task: string, options: { paused?: boolean } = {}):
   } catch (error) {
     return showProblem(error);
   }
-  const runId = globalThis.crypto.randomUUID();
-  store().showRun(runId, [], { id: runId, task, createdAt: new Date().toISOString() });
+  options.show();
   const onEvent = (event: RunEvent) => {
     eventLog.append(runId, event);
     store().applyEvent(runId, event);
   };
-  const tools = enabledTools();
   const run = startRun({
     runId,
     task,
-    tools,
+    tools: enabledTools(),
     engines: { planner: engines.planner, toolCaller: engines.toolCaller, solver: engines.solver },
     onEvent,
     concurrency: settings.concurrency,
     evidenceLimit: settings.evidenceLimit,
     defaultTimeoutMs: settings.toolTimeoutMs,
-    pauseBeforeEachStep: settings.pauseBeforeEachStep || Boolean(options.paused),
+    pauseBeforeEachStep: settings.pauseBeforeEachStep,
     breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
+    ...(options.resume ? { resume: options.resume } : {}),
   });
   live = run;
-  if (options.paused && !settings.pauseBeforeEachStep) {
-    // Paused start for "Step": the first step waits, later ones follow Step/Continue.
-    run.scheduler.setPauseBeforeEachStep(false);
-    run.scheduler.pause();
-  }
+  // "Step" with no run yet: hold the first step; Step and Continue go on from there.
+  if (options.paused) run.scheduler.pause();
   try {
     await run.done;
   } catch (error) {
@@ -156,7 +165,6 @@ export async function openRun(runId: string): Promise<void> {
   if (!summary) return;
   const events = await eventLog.read(runId);
   store().showRun(runId, events, summary);
-  if (summary.status === 'interrupted') store().updateRunSummary(runId, { status: 'interrupted' });
 }
 
 /** Deletes a run and its events. */

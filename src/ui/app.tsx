@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { continueRun, enabledTools, hasLiveRun, pauseRun, restoreAfterReload, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import { continueRun, enabledTools, hasLiveRun, pauseRun, restoreAfterReload, resumeRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
 import { RunHistory } from './run-history.tsx';
 import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
@@ -121,8 +121,17 @@ function TaskBar() {
 function Notice() {
   const notice = useAppStore((state) => state.notice);
   const progress = useAppStore((state) => state.modelProgress);
+  const interrupted = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId && run.status === 'interrupted'));
   return (
     <>
+      {interrupted && (
+        <p className="panel" role="status">
+          This run was interrupted when the page closed. Its finished steps are kept.{' '}
+          <button className="primary" onClick={() => void resumeRun(interrupted.id)}>
+            Resume
+          </button>
+        </p>
+      )}
       {notice && (
         <p className="panel error" role="alert">
           {notice.message} {notice.hint && <span className="hint">{notice.hint}</span>}

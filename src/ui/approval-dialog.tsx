@@ -35,7 +35,7 @@ function ApprovalForm({ step }: { step: StepState }) {
         <button className="primary" onClick={approve}>
           Approve
         </button>
-        <button onClick={() => skipStep(step.id)}>Skip step</button>
+        <button onClick={() => skipStep(step.id)}>Skip</button>
       </div>
     </div>
   );

@@ -22,7 +22,7 @@ export function RunHistory() {
               {' '}
               {run.status}, {run.stepCount} steps, {new Date(run.createdAt).toLocaleString()}
             </span>{' '}
-            <button aria-label={`Delete run: ${run.task}`} onClick={() => void deleteRun(run.id)}>
+            <button aria-label={`Delete: ${run.task}`} onClick={() => void deleteRun(run.id)}>
               Delete
             </button>
           </li>

@@ -59,7 +59,7 @@ function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly 
       <textarea id={`input-${step.id}`} value={input} onChange={(event) => setInput(event.target.value)} rows={3} />
       <span />
       <span className="controls">
-        <button type="submit" className="primary">Save step</button>
+        <button type="submit" className="primary">Save</button>
         <button type="button" onClick={onDone}>Cancel</button>
       </span>
     </form>
@@ -103,7 +103,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         <span style={{ flex: 1 }} />
         {notStarted && <button onClick={() => setEditing(!editing)}>Edit</button>}
         {notStarted && <button onClick={() => skipStep(step.id)}>Skip</button>}
-        {finished && <button onClick={() => rerunStep(step.id)}>Re-run</button>}
+        {finished && <button onClick={() => rerunStep(step.id)} title="Run this step again; the steps that use it run again too">Redo</button>}
       </div>
       {step.thought && <p className="step-thought">{step.thought}</p>}
       {editing ? (

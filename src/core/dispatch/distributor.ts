@@ -29,6 +29,8 @@ export interface DispatchRequest {
 
 /** The tool caller could not produce a valid call for a step. */
 export class DispatchError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'DispatchError';
   constructor(message: string, hint: string) {
     super(message, { hint });
   }

@@ -51,6 +51,8 @@ export interface ReplayEngine extends ChatEngine {
 
 /** The replay engine was asked more than it has answers for. */
 export class ReplayExhaustedError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'ReplayExhaustedError';
   constructor(requestNumber: number, excerpt: string) {
     super(`The replay has no recorded answer left for request ${requestNumber}${excerpt ? ` ("${excerpt}")` : ''}.`, {
       hint: 'The run asked the model more than the recording holds: record the run again, or add an answer.',

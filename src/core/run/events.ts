@@ -44,6 +44,8 @@ export type RetryPhase = 'dispatch' | 'tool';
  */
 export type RunEvent =
   | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string }
+  /** The planner is asked (again): the plan so far is dropped. Restored steps follow as step-added + evidence. */
+  | { type: 'plan-start'; at: number }
   | { type: 'plan-delta'; at: number; text: string }
   | { type: 'plan-reasoning-delta'; at: number; text: string }
   | { type: 'step-added'; at: number; step: PlanStep; errors: PlanProblem[] }

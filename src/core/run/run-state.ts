@@ -297,6 +297,8 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
   switch (event.type) {
     case 'run-start':
       return { ...createRunState(), runId: event.runId, task: event.task, startedAt: event.startedAt, status: 'planning', eventCount: 1, lastEventAt };
+    case 'plan-start':
+      return { ...current, eventCount, lastEventAt, status: 'planning', plan: createRunState().plan, steps: [] };
     case 'plan-delta':
       return { ...current, eventCount, lastEventAt, plan: { ...current.plan, text: current.plan.text + event.text } };
     case 'plan-reasoning-delta':

@@ -12,7 +12,7 @@ import {
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { Tool, ToolCall } from '../tools/types.ts';
 import { toErrorInfo } from './error-info.ts';
-import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence } from './evidence.ts';
+import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
 import type { DispatchRecord, ErrorInfo, PauseReason, RunEvent, RunEventInput, Substitution } from './events.ts';
 import type { StepRetryState, StepState, StepStatus } from './run-state.ts';
 
@@ -95,6 +95,8 @@ export interface StepEdit {
 
 /** A debugger action does not fit the step's state (re-running a step that is running, …). */
 export class StepStateError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'StepStateError';
   readonly stepId: string;
   constructor(stepId: string, message: string, hint?: string) {
     super(message, hint === undefined ? {} : { hint });
@@ -309,6 +311,33 @@ export class Scheduler {
         return this.failEntry(entry, new PlanParseError([{ message, ...(step.line === undefined ? {} : { line: step.line }) }]));
       }
       this.settleBlocked(entry);
+    });
+  }
+
+  /**
+   * Adds a step that finished in an earlier session (resuming after a reload): its evidence is
+   * restored and nothing runs again. Steps waiting for it go as if it had just finished.
+   */
+  restoreStep(step: PlanStep, evidence: TruncatedEvidence): void {
+    this.transact(() => {
+      if (this.byId.has(step.id)) return;
+      const entry: StepEntry = {
+        step,
+        order: this.entries.length,
+        status: 'pending',
+        deps: stepDependencies(step),
+        missing: 0,
+        planErrors: [],
+        queued: false,
+        released: false,
+        attempts: 0,
+      };
+      this.entries.push(entry);
+      this.byId.set(step.id, entry);
+      this.unfinished++;
+      this.link(entry);
+      this.emit({ type: 'step-added', step, errors: [] });
+      this.publishEvidence(entry, evidence, this.clock());
     });
   }
 
@@ -804,6 +833,11 @@ export class Scheduler {
     this.active--;
     entry.durationMs = at - (entry.startedAt ?? at);
     this.emit({ type: 'call-end', id: entry.step.id, durationMs: entry.durationMs }, at);
+    this.publishEvidence(entry, evidence, at);
+  }
+
+  /** Marks a step done with its evidence and lets the steps waiting for it go. */
+  private publishEvidence(entry: StepEntry, evidence: TruncatedEvidence, at: number): void {
     this.setStatus(entry, 'done');
     delete entry.retry;
     entry.evidence = evidence.text;

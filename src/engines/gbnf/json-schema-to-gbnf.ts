@@ -47,6 +47,8 @@ export interface GbnfConversion {
 
 /** The schema cannot be turned into a grammar (it accepts nothing, or uses a remote `$ref`). */
 export class SchemaGrammarError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'SchemaGrammarError';
   constructor(message: string) {
     super(message, { hint: 'Simplify the tool\'s parameter schema, or call the tool through the planner endpoint.' });
   }
