@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
-import { standardTools } from '../../toolkit/index.ts';
+import { standardTools, toolSettingDescriptions } from '../../toolkit/index.ts';
 import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.ts';
 import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
@@ -29,6 +29,26 @@ function NumberSetting({ id, label, value, min, onChange }: { id: string; label:
     <>
       <label htmlFor={id}>{label}</label>
       <input id={id} type="number" min={min} value={value} onChange={(event) => onChange(Math.max(min, Number(event.target.value) || min))} />
+    </>
+  );
+}
+
+function ToolSettingInput({ setting }: { setting: (typeof toolSettingDescriptions)[number] }) {
+  const value = useAppStore((state) => state.settings.toolSettings[setting.key] ?? '');
+  const updateSettings = useAppStore((state) => state.updateSettings);
+  return (
+    <>
+      <label htmlFor={`tool-setting-${setting.key}`} title={setting.description}>
+        {setting.label}
+      </label>
+      <input
+        id={`tool-setting-${setting.key}`}
+        type="text"
+        placeholder={setting.example}
+        title={`${setting.description} Used by ${setting.tools.join(', ')}.`}
+        value={value}
+        onChange={(event) => updateSettings({ toolSettings: { ...useAppStore.getState().settings.toolSettings, [setting.key]: event.target.value } })}
+      />
     </>
   );
 }
@@ -133,6 +153,14 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
               {tool.sideEffects && <span className="hint"> (asks for approval)</span>}
             </div>
           ))}
+        </fieldset>
+        <fieldset>
+          <legend>Tool settings</legend>
+          <div className="form-grid">
+            {toolSettingDescriptions.map((setting) => (
+              <ToolSettingInput key={setting.key} setting={setting} />
+            ))}
+          </div>
         </fieldset>
         <fieldset>
           <legend>Run</legend>
