@@ -3,8 +3,8 @@ import { toErrorInfo } from '../core/run/error-info.ts';
 import { errorMessage, StepwiseError } from '../core/errors.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
-import type { Tool, ToolCall } from '../core/tools/types.ts';
-import { standardTools } from '../../toolkit/index.ts';
+import type { ToolCall } from '../core/tools/types.ts';
+import { enabledTools, requiresApproval } from './toolkit-actions.ts';
 import { buildEngines } from './engines.ts';
 import { EventLog } from './persistence.ts';
 import { useAppStore } from './store.ts';
@@ -16,12 +16,6 @@ export const eventLog = new EventLog();
 let live: AgentRun | null = null;
 
 const store = () => useAppStore.getState();
-
-/** The enabled tools. */
-export function enabledTools(): Tool[] {
-  const disabled = new Set(store().settings.disabledTools);
-  return standardTools.filter((tool) => !disabled.has(tool.name));
-}
 
 function showProblem(error: unknown): void {
   store().setNotice({ message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) });
@@ -68,6 +62,7 @@ async function launch(runId: string, task: string, options: { paused?: boolean; 
     defaultTimeoutMs: settings.toolTimeoutMs,
     pauseBeforeEachStep: settings.pauseBeforeEachStep,
     breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
+    requiresApproval,
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
     ...(options.resume ? { resume: options.resume } : {}),
   });
@@ -141,6 +136,13 @@ function control(action: (run: AgentRun) => void): boolean {
 }
 
 export const approveStep = (id: string, call?: ToolCall) => control((run) => run.scheduler.approve(id, call));
+
+/** Approves this call and lets the tool run without asking for the rest of the session. */
+export function approveAndTrust(id: string, toolName: string, call?: ToolCall): boolean {
+  const approved = approveStep(id, call);
+  if (approved) store().trustTool(toolName);
+  return approved;
+}
 export const skipStep = (id: string) => control((run) => run.scheduler.skip(id, 'skipped by you'));
 export const editStep = (id: string, edit: StepEdit) => control((run) => run.scheduler.editStep(id, edit));
 export const rerunStep = (id: string) => control((run) => run.scheduler.rerun(id));

@@ -3,14 +3,17 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { indexedDbStorage } from './persistence.ts';
 import { createRunsSlice, type RunsSlice } from './runs-slice.ts';
 import { createSettingsSlice, defaultSettings, type Settings, type SettingsSlice } from './settings-slice.ts';
+import { createToolkitSlice, type ToolkitSlice } from './toolkit-slice.ts';
 
-export type AppState = SettingsSlice & RunsSlice;
+export type AppState = SettingsSlice & RunsSlice & ToolkitSlice;
 
-const storeVersion = 1;
+const storeVersion = 2;
 
 interface PersistedState {
   settings: Settings;
   runIndex: RunsSlice['runIndex'];
+  customTools: ToolkitSlice['customTools'];
+  mcpServers: ToolkitSlice['mcpServers'];
 }
 
 /**
@@ -22,6 +25,7 @@ export const useAppStore = create<AppState>()(
     (...parts) => ({
       ...createSettingsSlice(...parts),
       ...createRunsSlice(...parts),
+      ...createToolkitSlice(...parts),
     }),
     {
       name: 'stepwise',
@@ -32,6 +36,9 @@ export const useAppStore = create<AppState>()(
       partialize: (state): PersistedState => ({
         settings: state.settings.planner.rememberKey ? state.settings : { ...state.settings, planner: { ...state.settings.planner, apiKey: '' } },
         runIndex: state.runIndex,
+        customTools: state.customTools,
+        // Bearer tokens are secrets like the API key: kept for the session only.
+        mcpServers: state.mcpServers.map(({ token: _token, ...server }) => server),
       }),
       migrate: (persisted, version) => migrate(persisted, version),
       merge: (persisted, current) => {
@@ -40,6 +47,8 @@ export const useAppStore = create<AppState>()(
           ...current,
           settings: { ...defaultSettings, ...state?.settings, planner: { ...defaultSettings.planner, ...state?.settings?.planner } },
           runIndex: state?.runIndex ?? current.runIndex,
+          customTools: state?.customTools ?? current.customTools,
+          mcpServers: state?.mcpServers ?? current.mcpServers,
         };
       },
     },
@@ -49,7 +58,7 @@ export const useAppStore = create<AppState>()(
 /** Brings persisted state of an older version up to the current one. */
 export function migrate(persisted: unknown, version: number): PersistedState {
   const state = (persisted ?? {}) as Partial<PersistedState>;
-  // Version 0 had no run index.
-  if (version < 1) return { settings: { ...defaultSettings, ...state.settings }, runIndex: [] };
-  return state as PersistedState;
+  // Version 0 had no run index; version 1 had no custom tools or MCP servers.
+  const upgraded = version < 1 ? { settings: { ...defaultSettings, ...state.settings }, runIndex: [] } : state;
+  return { customTools: [], mcpServers: [], ...upgraded } as PersistedState;
 }

@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { continueRun, enabledTools, hasLiveRun, pauseRun, restoreAfterReload, resumeRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import { continueRun, hasLiveRun, pauseRun, restoreAfterReload, resumeRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
 import { RunHistory } from './run-history.tsx';
+import { enabledTools } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
 import { Markdown } from './markdown.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
+import { ToolkitDialog } from './toolkit-dialog.tsx';
 import { StepCard } from './step-card.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
@@ -13,7 +15,12 @@ function PlanList() {
   const steps = useAppStore((state) => state.activeRun?.steps);
   const planErrors = useAppStore((state) => state.activeRun?.plan.errors);
   const planError = useAppStore((state) => state.activeRun?.plan.error);
-  const toolNames = useMemo(() => enabledTools().map((tool) => tool.name), []);
+  const customTools = useAppStore((state) => state.customTools);
+  const mcpStatus = useAppStore((state) => state.mcpStatus);
+  const disabledTools = useAppStore((state) => state.settings.disabledTools);
+  // enabledTools() reads these three from the store; they are the memo's real inputs.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const toolNames = useMemo(() => enabledTools().map((tool) => tool.name), [customTools, mcpStatus, disabledTools]);
   return (
     <section>
       {planError && (
@@ -150,6 +157,7 @@ function Notice() {
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [toolsOpen, setToolsOpen] = useState(false);
   useEffect(() => {
     void restoreAfterReload();
   }, []);
@@ -159,6 +167,7 @@ export function App() {
         <h1>Stepwise</h1>
         <span className="hint">plan → call tools → solve, one step at a time</span>
         <span className="spacer" />
+        <button onClick={() => setToolsOpen(true)}>Tools</button>
         <button onClick={() => setSettingsOpen(true)}>Settings</button>
       </header>
       <TaskBar />
@@ -175,6 +184,7 @@ export function App() {
         </aside>
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
     </div>
   );
 }

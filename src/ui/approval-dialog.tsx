@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StepState } from '../core/run/run-state.ts';
-import { approveStep, skipStep } from '../store/run-actions.ts';
+import { approveAndTrust, approveStep, skipStep } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
 function ApprovalForm({ step }: { step: StepState }) {
@@ -9,7 +9,7 @@ function ApprovalForm({ step }: { step: StepState }) {
   const [problem, setProblem] = useState<string | null>(null);
   const notice = useAppStore((state) => state.notice);
 
-  function approve() {
+  function approve(trust = false) {
     let args: unknown;
     try {
       args = JSON.parse(text);
@@ -18,7 +18,8 @@ function ApprovalForm({ step }: { step: StepState }) {
     }
     if (typeof args !== 'object' || args === null || Array.isArray(args)) return setProblem('The arguments must be a JSON object.');
     const edited = text !== JSON.stringify(step.call?.arguments ?? {}, null, 2);
-    const accepted = approveStep(step.id, edited && step.call ? { name: step.call.name, arguments: args as Record<string, unknown> } : undefined);
+    const call = edited && step.call ? { name: step.call.name, arguments: args as Record<string, unknown> } : undefined;
+    const accepted = trust && step.call ? approveAndTrust(step.id, step.call.name, call) : approveStep(step.id, call);
     if (!accepted) setProblem(notice?.message ?? 'The call was refused.');
   }
 
@@ -32,9 +33,10 @@ function ApprovalForm({ step }: { step: StepState }) {
       <textarea id={`approval-${step.id}`} className="mono" rows={6} style={{ width: '100%' }} value={text} onChange={(event) => setText(event.target.value)} />
       {problem && <p className="error">{problem}</p>}
       <div className="controls">
-        <button className="primary" onClick={approve}>
+        <button className="primary" onClick={() => approve()}>
           Approve
         </button>
+        <button onClick={() => approve(true)}>Approve and trust {step.call?.name} for this session</button>
         <button onClick={() => skipStep(step.id)}>Skip</button>
       </div>
     </div>

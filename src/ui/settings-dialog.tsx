@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
-import { standardTools, toolSettingDescriptions } from '../../toolkit/index.ts';
+import { toolSettingDescriptions } from '../../toolkit/index.ts';
+import { allTools } from '../store/toolkit-actions.ts';
 import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.ts';
 import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
@@ -142,7 +143,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
         </fieldset>
         <fieldset>
           <legend>Toolkit</legend>
-          {standardTools.map((tool) => (
+          {allTools().map((tool) => (
             <div key={tool.name}>
               <label>
                 <input type="checkbox" checked={!settings.disabledTools.includes(tool.name)} onChange={(event) => setToolEnabled(tool.name, event.target.checked)} /> {tool.name}
