@@ -92,3 +92,41 @@ test('a custom tool with side effects waits for approval, and trusting it skips 
   expect(posts).toBe(2);
   await expect(page.getByRole('dialog', { name: /^Approve/ })).toHaveCount(0);
 });
+
+test('an MCP server\'s tools join the toolkit and run through the plan; side-effect tools ask first', async ({ page }) => {
+  const { startMcpFixtureServer } = await import('./fixtures/mcp-server.ts');
+  const server = await startMcpFixtureServer({ token: 'mcp-secret' });
+  try {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Tools' }).click();
+    const servers = page.getByRole('dialog', { name: 'Tools' }).getByRole('region', { name: 'MCP servers' });
+    await servers.getByRole('textbox', { name: 'Server name' }).fill('fixture');
+    await servers.getByRole('textbox', { name: 'Server URL' }).fill(server.url);
+    await servers.getByRole('textbox', { name: 'Bearer token' }).fill('mcp-secret');
+    await servers.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(servers).toContainText('connected');
+    await expect(servers).toContainText('mcp_fixture_get_weather');
+    await page.getByRole('dialog', { name: 'Tools' }).getByRole('button', { name: 'Done' }).click();
+
+    await scriptPlanner({
+      rules: [
+        { match: 'mcp_fixture_get_weather[input]', reply: 'Plan: Weather.\n#E1 = mcp_fixture_get_weather[Paris]\nPlan: Note it.\n#E2 = mcp_fixture_create_note[{"text": "#E1"}]' },
+        { match: 'Solve the following task', reply: 'It is sunny [#E1].' },
+      ],
+    });
+    await configurePlanner(page);
+    await page.getByRole('textbox', { name: 'Task' }).fill('What is the weather in Paris? Note it.');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const plan = page.getByRole('list', { name: 'Plan' });
+    await expect(plan.getByRole('listitem', { name: /^#E1 mcp_fixture_get_weather done/ })).toContainText('Sunny in Paris');
+    // create_note is not read-only and the server is not trusted: it waits for approval.
+    const approval = page.getByRole('dialog', { name: 'Approve mcp_fixture_create_note for #E2?' });
+    await expect(approval).toBeVisible();
+    await approval.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(plan.getByRole('listitem', { name: /^#E2 mcp_fixture_create_note done/ })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Summary' })).toContainText('It is sunny');
+    expect(server.calls.map((call) => call.name)).toEqual(['get_weather', 'create_note']);
+  } finally {
+    await server.close();
+  }
+});
