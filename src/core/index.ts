@@ -10,3 +10,5 @@ export * from './llm/index.ts';
 export * from './errors.ts';
 export type { JsonSchema, Tool, ToolCall, ToolContext } from './tools/types.ts';
 export { startRun, type AgentEngines, type AgentOptions, type AgentOutcome, type AgentRun } from './agent.ts';
+export * from './trace/trace.ts';
+export * from './trace/replay.ts';

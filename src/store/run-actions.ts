@@ -1,6 +1,8 @@
 import { startRun, type AgentRun } from '../core/agent.ts';
 import { toErrorInfo } from '../core/run/error-info.ts';
-import { errorMessage, StepwiseError } from '../core/errors.ts';
+import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
+import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
+import { exportTrace, type StepwiseTrace } from '../core/trace/trace.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
@@ -38,6 +40,7 @@ export async function resumeRun(runId: string): Promise<void> {
 
 async function launch(runId: string, task: string, options: { paused?: boolean; resume?: RunEvent[]; show: () => void }): Promise<void> {
   if (live) stopRun();
+  stopReplay();
   const { settings, setNotice, setModelProgress } = store();
   setNotice(null);
   let engines;
@@ -174,4 +177,80 @@ export async function deleteRun(runId: string): Promise<void> {
   if (store().activeRunId === runId && live) stopRun();
   store().forgetRun(runId);
   await eventLog.remove(runId);
+}
+
+// The trace being replayed, if any; like `live`, a handle rather than state.
+let replaying: { replay: TraceReplay; controller: AbortController } | null = null;
+
+function stopReplay(): void {
+  replaying?.controller.abort();
+  replaying = null;
+}
+
+/** The run on screen as a trace file, API keys and auth headers removed. */
+export async function exportActiveTrace(): Promise<string> {
+  const { activeRunId, runIndex, settings } = store();
+  if (!activeRunId) return '';
+  await eventLog.flush();
+  const summary = runIndex.find((run) => run.id === activeRunId);
+  return exportTrace({
+    run: { id: activeRunId, task: summary?.task ?? '', createdAt: summary?.createdAt ?? '' },
+    settings,
+    tools: enabledTools().map((tool) => tool.name),
+    events: await eventLog.read(activeRunId),
+  });
+}
+
+function importedRunId(trace: StepwiseTrace): string {
+  return `${trace.run.id}-${globalThis.crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Opens an imported trace as it ended, and keeps it in the history. */
+export function openTrace(trace: StepwiseTrace): void {
+  stopReplay();
+  const runId = importedRunId(trace);
+  store().showRun(runId, trace.events, { id: runId, task: trace.run.task, createdAt: trace.run.createdAt, imported: true });
+  trace.events.forEach((event) => eventLog.append(runId, event));
+}
+
+/** Replays a trace with its original timing divided by `speed`: no model, no network. */
+export function startReplay(trace: StepwiseTrace, speed: number): void {
+  stopRun();
+  stopReplay();
+  const runId = importedRunId(trace);
+  store().showRun(runId, [], { id: runId, task: trace.run.task, createdAt: new Date().toISOString(), imported: true });
+  const controller = new AbortController();
+  const replay = replayTrace(trace.events, {
+    speed,
+    signal: controller.signal,
+    maxGapMs: 5000,
+    onEvent: (event) => {
+      eventLog.append(runId, event);
+      store().applyEvent(runId, event);
+    },
+  });
+  replaying = { replay, controller };
+  store().setReplayStatus('playing');
+  replay
+    .catch((error: unknown) => {
+      if (!isAbortError(error)) showProblem(error);
+    })
+    .finally(() => {
+      if (replaying?.replay === replay) replaying = null;
+      if (!replaying) store().setReplayStatus('idle');
+    });
+}
+
+export function pauseReplay(): void {
+  replaying?.replay.pause();
+  store().setReplayStatus('paused');
+}
+
+export function resumeReplay(): void {
+  replaying?.replay.resume();
+  store().setReplayStatus('playing');
+}
+
+export function setReplaySpeed(speed: number): void {
+  replaying?.replay.setSpeed(speed);
 }

@@ -27,12 +27,15 @@ export interface RunsSlice {
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
   notice: { message: string; hint?: string } | null;
+  /** Whether a trace is being replayed. */
+  replayStatus: 'idle' | 'playing' | 'paused';
 
   showRun: (runId: string, events: readonly RunEvent[], summary: Omit<RunSummary, 'status' | 'stepCount'>) => void;
   applyEvent: (runId: string, event: RunEvent) => void;
   toggleStepBreakpoint: (stepId: string) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
+  setReplayStatus: (status: RunsSlice['replayStatus']) => void;
   updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
   forgetRun: (runId: string) => void;
 }
@@ -48,6 +51,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
   stepBreakpoints: [],
   modelProgress: null,
   notice: null,
+  replayStatus: 'idle',
 
   showRun: (runId, events, summary) =>
     set((state) => {
@@ -84,6 +88,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
     })),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
+  setReplayStatus: (replayStatus) => set({ replayStatus }),
   updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
   forgetRun: (runId) =>
     set((state) => ({

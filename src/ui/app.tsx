@@ -1,5 +1,25 @@
 import { useEffect, useMemo, useState } from 'react';
-import { continueRun, hasLiveRun, pauseRun, restoreAfterReload, resumeRun, runTask, stepRun, stopRun, toggleBreakpoint } from '../store/run-actions.ts';
+import {
+  continueRun,
+  exportActiveTrace,
+  hasLiveRun,
+  openTrace,
+  pauseReplay,
+  pauseRun,
+  restoreAfterReload,
+  resumeReplay,
+  resumeRun,
+  runTask,
+  setReplaySpeed,
+  startReplay,
+  stepRun,
+  stopRun,
+  toggleBreakpoint,
+} from '../store/run-actions.ts';
+import { importTrace, parseDemoIndex, type DemoEntry } from '../core/trace/trace.ts';
+import { PlanGraph } from './plan-graph.tsx';
+import { Timeline } from './timeline.tsx';
+import { TraceControls } from './trace-controls.tsx';
 import { RunHistory } from './run-history.tsx';
 import { enabledTools } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
@@ -155,6 +175,84 @@ function Notice() {
   );
 }
 
+/** On first open (no runs yet): the demo traces, one click to watch. */
+function Welcome() {
+  const hasRuns = useAppStore((state) => state.runIndex.length > 0 || state.activeRunId !== null);
+  const [demos, setDemos] = useState<DemoEntry[]>([]);
+  useEffect(() => {
+    if (hasRuns) return;
+    fetch(`${import.meta.env.BASE_URL}demos/index.json`)
+      .then((response) => response.json())
+      .then((index: unknown) => {
+        const parsed = parseDemoIndex(index);
+        setDemos(parsed.ok ? parsed.demos : []);
+      })
+      .catch(() => setDemos([]));
+  }, [hasRuns]);
+  if (hasRuns || demos.length === 0) return null;
+  async function watch(demo: DemoEntry) {
+    const imported = importTrace(await (await fetch(`${import.meta.env.BASE_URL}demos/${demo.file}`)).text());
+    if (imported.ok) startReplay(imported.trace, 1);
+  }
+  return (
+    <section className="panel" aria-label="Welcome">
+      <h2>Welcome to Stepwise</h2>
+      <p>Type a task above, or watch a recorded run first (no model or network needed):</p>
+      <ul>
+        {demos.map((demo) => (
+          <li key={demo.id}>
+            <button className="link" onClick={() => void watch(demo)}>
+              {demo.title}
+            </button>
+            {demo.description && <span className="hint"> {demo.description}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function GraphPanel() {
+  const steps = useAppStore((state) => state.activeRun?.steps);
+  if (!steps || steps.length === 0) return null;
+  return (
+    <section className="panel">
+      <h2>Graph</h2>
+      <PlanGraph steps={steps} />
+    </section>
+  );
+}
+
+function TimelinePanel() {
+  const run = useAppStore((state) => state.activeRun);
+  if (!run || run.steps.length === 0) return null;
+  return (
+    <section className="panel">
+      <h2>Timeline</h2>
+      <Timeline run={run} />
+    </section>
+  );
+}
+
+function TracePanel() {
+  const activeRunId = useAppStore((state) => state.activeRunId);
+  const replayStatus = useAppStore((state) => state.replayStatus);
+  return (
+    <TraceControls
+      onExport={exportActiveTrace}
+      canExport={activeRunId !== null}
+      exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
+      onImport={openTrace}
+      onReplay={startReplay}
+      replayStatus={replayStatus}
+      onPauseReplay={pauseReplay}
+      onResumeReplay={resumeReplay}
+      onSpeedChange={setReplaySpeed}
+      demosUrl={`${import.meta.env.BASE_URL}demos/index.json`}
+    />
+  );
+}
+
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [toolsOpen, setToolsOpen] = useState(false);
@@ -167,6 +265,7 @@ export function App() {
         <h1>Stepwise</h1>
         <span className="hint">plan → call tools → solve, one step at a time</span>
         <span className="spacer" />
+        <TracePanel />
         <button onClick={() => setToolsOpen(true)}>Tools</button>
         <button onClick={() => setSettingsOpen(true)}>Settings</button>
       </header>
@@ -174,11 +273,14 @@ export function App() {
       <main className="workspace">
         <div>
           <Notice />
+          <Welcome />
           <ApprovalDialogs />
           <PlanList />
         </div>
         <aside>
           <SummaryRegion />
+          <GraphPanel />
+          <TimelinePanel />
           <UsagePanel />
           <RunHistory />
         </aside>

@@ -1,0 +1,517 @@
+import { z } from 'zod';
+import type { RunEvent, RunEventType } from '../run/events.ts';
+
+/**
+ * The versioned run record: the events of one run plus the settings that produced them, so that
+ * a run can be shared and replayed exactly, without models or network. Export redacts secrets;
+ * import validates every event and explains what is wrong in words a person understands.
+ */
+
+/** The `format` field of every trace file. */
+export const traceFormat = 'stepwise-trace';
+
+/** The trace version this app writes and reads. Older versions are migrated on import. */
+export const traceVersion = 1;
+
+/** What replaces a secret in an exported trace. */
+export const redactedMarker = '[redacted]';
+
+/** Which run a trace records. */
+export interface TraceRunInfo {
+  id: string;
+  task: string;
+  /** ISO time the run was created. */
+  createdAt: string;
+}
+
+/**
+ * The settings that produced a run, sanitised: which engine played each role, the models, the
+ * limits and the enabled tools. Never an API key, a header or a tool setting (proxy URLs can
+ * carry tokens). Every field is optional on import: the settings only inform.
+ */
+export interface TraceSettings {
+  roles?: { planner: string; toolCaller: string; solver: string };
+  /** In-browser model ids by engine (`webgpu`, `cpu`). */
+  models?: Record<string, string>;
+  /** The planner endpoint: base URL (credentials removed) and model name. */
+  planner?: { url: string; model: string; structuredOutput?: string };
+  concurrency?: number;
+  evidenceLimit?: number;
+  toolTimeoutMs?: number;
+  pauseBeforeEachStep?: boolean;
+  toolBreakpoints?: string[];
+  /** Names of the tools that were enabled. */
+  tools?: string[];
+}
+
+/** A run trace, version 1. */
+export interface StepwiseTrace {
+  format: typeof traceFormat;
+  version: typeof traceVersion;
+  /** ISO time of the export. */
+  exportedAt: string;
+  run: TraceRunInfo;
+  settings: TraceSettings;
+  events: RunEvent[];
+}
+
+/**
+ * The app's settings as `createTrace` reads them. The store's `Settings` fits this shape; only
+ * the fields listed in `TraceSettings` are copied, and `planner.apiKey` is used only to scrub
+ * its value from the rest of the trace.
+ */
+export interface TraceSettingsSource {
+  planner: { url: string; model: string; apiKey?: string; structuredOutput?: string };
+  roles: { planner: string; toolCaller: string; solver: string };
+  models?: Readonly<Record<string, string>>;
+  concurrency?: number;
+  evidenceLimit?: number;
+  toolTimeoutMs?: number;
+  pauseBeforeEachStep?: boolean;
+  toolBreakpoints?: readonly string[];
+}
+
+/** What `createTrace` and `exportTrace` need. */
+export interface TraceInput {
+  run: TraceRunInfo;
+  settings: TraceSettingsSource;
+  /** Names of the tools that were enabled for the run. */
+  tools: readonly string[];
+  events: readonly RunEvent[];
+  /** ISO time; default now. */
+  exportedAt?: string;
+  /** More literal values to scrub wherever they appear (tokens in proxy URLs, …). */
+  secrets?: readonly string[];
+}
+
+/** The answer of `importTrace`: a valid trace, or what is wrong with the text. */
+export type TraceImportResult = { ok: true; trace: StepwiseTrace } | { ok: false; problems: string[] };
+
+// ---------------------------------------------------------------------------------------------
+// Redaction
+
+/** Object keys whose values are secrets, compared lower-case without `-`, `_` or spaces. */
+const secretKeys = new Set([
+  'apikey',
+  'xapikey',
+  'authorization',
+  'proxyauthorization',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'authtoken',
+  'sessiontoken',
+  'bearertoken',
+  'password',
+  'passwd',
+  'secret',
+  'clientsecret',
+  'privatekey',
+  'cookie',
+  'setcookie',
+]);
+
+function isSecretKey(key: string): boolean {
+  const normalised = key.toLowerCase().replace(/[-_\s]/g, '');
+  return secretKeys.has(normalised) || normalised.endsWith('apikey') || normalised.endsWith('secret') || normalised.endsWith('password');
+}
+
+/** Values too short to be a key would scrub ordinary words; real keys are much longer. */
+const minimumSecretLength = 6;
+
+const textRules: readonly { pattern: RegExp; replace: (match: string, ...groups: string[]) => string }[] = [
+  // `Authorization: <scheme> <credentials>` in headers written out as text or JSON.
+  {
+    pattern: /(authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Token|Digest)\s+)?[^\s"',;}]+/gi,
+    replace: (_match, prefix = '', scheme) => `${prefix}${scheme ? `${scheme} ` : ''}${redactedMarker}`,
+  },
+  // `Bearer <token>` anywhere else; a plain word after "bearer" in prose is left alone.
+  {
+    pattern: /\b(Bearer)\s+([A-Za-z0-9\-._~+/]+=*)/gi,
+    replace: (match, scheme = '', token = '') =>
+      token.length < 8 || (scheme !== 'Bearer' && !/[\d\-._~+/=]/.test(token)) ? match : `${scheme} ${redactedMarker}`,
+  },
+  // Credentials in URLs: `https://user:password@host`.
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, replace: (_match, scheme = '') => `${scheme}${redactedMarker}@` },
+  // Credentials in query strings: `?api_key=…`, `&token=…`.
+  {
+    pattern: /([?&](?:api[-_]?key|key|token|access[-_]?token|auth|password|secret|client[-_]?secret|sig|signature)=)[^&#\s"']+/gi,
+    replace: (_match, prefix = '') => `${prefix}${redactedMarker}`,
+  },
+  // Well-known key shapes: OpenAI/Anthropic `sk-…`, Hugging Face `hf_…`, GitHub `ghp_…`, Google `AIza…`, Slack `xox…`.
+  { pattern: /\b(?:sk-[A-Za-z0-9_-]{16,}|hf_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{35}|xox[abprs]-[A-Za-z0-9-]{10,})/g, replace: () => redactedMarker },
+];
+
+/** `text` with secrets replaced by `[redacted]`: the given literal values, bearer tokens, URL credentials, key shapes. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length < minimumSecretLength) continue;
+    result = result.replaceAll(secret, redactedMarker);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) result = result.replaceAll(encoded, redactedMarker);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) result = result.replaceAll(escaped, redactedMarker);
+  }
+  for (const rule of textRules) result = result.replace(rule.pattern, rule.replace);
+  return result;
+}
+
+/**
+ * A deep copy of `value` with secrets removed: values of keys such as `apiKey`, `api_key`,
+ * `Authorization`, `token`, `password` or `secret` at any depth become `[redacted]`, and every
+ * string goes through `redactText`.
+ */
+export function redactSecrets<T>(value: T, secrets: readonly string[] = []): T {
+  const usable = secrets.filter((secret) => secret.length >= minimumSecretLength);
+  const visit = (item: unknown): unknown => {
+    if (typeof item === 'string') return redactText(item, usable);
+    if (Array.isArray(item)) return item.map(visit);
+    if (item !== null && typeof item === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(item)) {
+        copy[key] = isSecretKey(key) && child !== '' && child !== null && child !== undefined ? redactedMarker : visit(child);
+      }
+      return copy;
+    }
+    return item;
+  };
+  return visit(value) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+function sanitiseSettings(settings: TraceSettingsSource, tools: readonly string[]): TraceSettings {
+  const result: TraceSettings = {
+    roles: { planner: settings.roles.planner, toolCaller: settings.roles.toolCaller, solver: settings.roles.solver },
+    planner: { url: settings.planner.url, model: settings.planner.model },
+    tools: [...tools],
+  };
+  if (settings.planner.structuredOutput !== undefined && result.planner) result.planner.structuredOutput = settings.planner.structuredOutput;
+  if (settings.models !== undefined) result.models = { ...settings.models };
+  if (settings.concurrency !== undefined) result.concurrency = settings.concurrency;
+  if (settings.evidenceLimit !== undefined) result.evidenceLimit = settings.evidenceLimit;
+  if (settings.toolTimeoutMs !== undefined) result.toolTimeoutMs = settings.toolTimeoutMs;
+  if (settings.pauseBeforeEachStep !== undefined) result.pauseBeforeEachStep = settings.pauseBeforeEachStep;
+  if (settings.toolBreakpoints !== undefined) result.toolBreakpoints = [...settings.toolBreakpoints];
+  return result;
+}
+
+/**
+ * The trace of a run, secrets removed: the API key in the settings is never copied, and its
+ * value, any `secrets`, bearer tokens, auth headers and URL credentials are scrubbed from the
+ * task, the settings and every event.
+ */
+export function createTrace(input: TraceInput): StepwiseTrace {
+  const secrets = [input.settings.planner.apiKey ?? '', ...(input.secrets ?? [])];
+  const trace: StepwiseTrace = {
+    format: traceFormat,
+    version: traceVersion,
+    exportedAt: input.exportedAt ?? new Date().toISOString(),
+    run: { id: input.run.id, task: input.run.task, createdAt: input.run.createdAt },
+    settings: sanitiseSettings(input.settings, input.tools),
+    events: [...input.events],
+  };
+  return redactSecrets(trace, secrets);
+}
+
+/** The trace of a run as pretty JSON, ready to save as a `.json` file (see `createTrace`). */
+export function exportTrace(input: TraceInput): string {
+  return `${JSON.stringify(createTrace(input), null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas: one per RunEvent member. Unknown extra fields are accepted and dropped.
+
+const finiteNumber = z.number().finite();
+const nonNegative = finiteNumber.nonnegative();
+const count = z.number().int().nonnegative();
+
+const planStepSchema = z.object({
+  id: z.string().min(1),
+  tool: z.string(),
+  input: z.string(),
+  deps: z.array(z.string()),
+  thought: z.string().optional(),
+  args: z.record(z.string(), z.unknown()).optional(),
+  line: count.optional(),
+});
+const planProblemSchema = z.object({ message: z.string(), line: count.optional() });
+const usageSchema = z.object({ promptTokens: nonNegative, completionTokens: nonNegative });
+const toolCallSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
+const errorInfoSchema = z.object({ name: z.string(), message: z.string(), hint: z.string().optional() });
+const substitutionSchema = z.object({ variable: z.string(), start: count, end: count });
+const dispatchSchema = z.object({
+  call: toolCallSchema,
+  path: z.enum(['fast-path', 'engine', 'fallback', 'edited']),
+  engineId: z.string().optional(),
+  attempts: count,
+  usage: usageSchema.optional(),
+  durationMs: nonNegative,
+});
+const pauseReasonSchema = z.enum(['breakpoint-step', 'breakpoint-tool', 'single-step', 'pause-before-each', 'user']);
+const runStatusSchema = z.enum(['done', 'failed', 'aborted']);
+
+const at = nonNegative;
+const stepId = z.string().min(1);
+
+/** A schema for every event type; `satisfies` keeps this list and the `RunEvent` union in step. */
+const eventSchemas = {
+  'run-start': z.object({ type: z.literal('run-start'), at, runId: z.string(), task: z.string(), startedAt: z.string() }),
+  'plan-start': z.object({ type: z.literal('plan-start'), at }),
+  'plan-delta': z.object({ type: z.literal('plan-delta'), at, text: z.string() }),
+  'plan-reasoning-delta': z.object({ type: z.literal('plan-reasoning-delta'), at, text: z.string() }),
+  'step-added': z.object({ type: z.literal('step-added'), at, step: planStepSchema, errors: z.array(planProblemSchema) }),
+  'plan-end': z.object({
+    type: z.literal('plan-end'),
+    at,
+    errors: z.array(planProblemSchema),
+    warnings: z.array(planProblemSchema),
+    usage: usageSchema.optional(),
+    durationMs: nonNegative.optional(),
+  }),
+  'plan-failed': z.object({ type: z.literal('plan-failed'), at, error: errorInfoSchema }),
+  'step-ready': z.object({ type: z.literal('step-ready'), at, id: stepId }),
+  'step-paused': z.object({ type: z.literal('step-paused'), at, id: stepId, reason: pauseReasonSchema }),
+  'run-paused': z.object({ type: z.literal('run-paused'), at }),
+  'run-resumed': z.object({ type: z.literal('run-resumed'), at }),
+  'step-edited': z.object({
+    type: z.literal('step-edited'),
+    at,
+    id: stepId,
+    tool: z.string().optional(),
+    input: z.string().optional(),
+    call: toolCallSchema.optional(),
+    deps: z.array(z.string()).optional(),
+  }),
+  'call-start': z.object({ type: z.literal('call-start'), at, id: stepId, input: z.string(), substitutions: z.array(substitutionSchema) }),
+  'call-resolved': z.object({ type: z.literal('call-resolved'), at, id: stepId, dispatch: dispatchSchema }),
+  'approval-required': z.object({ type: z.literal('approval-required'), at, id: stepId, call: toolCallSchema }),
+  'approval-given': z.object({ type: z.literal('approval-given'), at, id: stepId, call: toolCallSchema, edited: z.boolean() }),
+  'tool-start': z.object({ type: z.literal('tool-start'), at, id: stepId, attempt: count }),
+  'step-retry': z.object({
+    type: z.literal('step-retry'),
+    at,
+    id: stepId,
+    attempt: count,
+    delayMs: nonNegative,
+    error: errorInfoSchema,
+    phase: z.enum(['dispatch', 'tool']).optional(),
+  }),
+  'call-end': z.object({ type: z.literal('call-end'), at, id: stepId, durationMs: nonNegative }),
+  evidence: z.object({ type: z.literal('evidence'), at, id: stepId, text: z.string(), originalLength: count, truncated: z.boolean() }),
+  'step-failed': z.object({ type: z.literal('step-failed'), at, id: stepId, error: errorInfoSchema }),
+  'step-skipped': z.object({ type: z.literal('step-skipped'), at, id: stepId, reason: z.string() }),
+  'step-stale': z.object({ type: z.literal('step-stale'), at, id: stepId, because: z.string() }),
+  'solve-start': z.object({ type: z.literal('solve-start'), at }),
+  'solve-delta': z.object({ type: z.literal('solve-delta'), at, text: z.string() }),
+  'solve-reasoning-delta': z.object({ type: z.literal('solve-reasoning-delta'), at, text: z.string() }),
+  'solve-end': z.object({ type: z.literal('solve-end'), at, usage: usageSchema.optional(), durationMs: nonNegative }),
+  'solve-failed': z.object({ type: z.literal('solve-failed'), at, error: errorInfoSchema }),
+  'run-end': z.object({ type: z.literal('run-end'), at, status: runStatusSchema, error: errorInfoSchema.optional() }),
+} satisfies { [Type in RunEventType]: z.ZodType<Extract<RunEvent, { type: Type }>> };
+
+// The other direction: every schema's output is a RunEvent of its own type (a type error names the one that drifted).
+type EventSchemas = typeof eventSchemas;
+// A field of the event that the schema lacks would be dropped on import, so that counts as drift too.
+type SchemaDrift = {
+  [Type in keyof EventSchemas]: z.output<EventSchemas[Type]> extends Extract<RunEvent, { type: Type }>
+    ? Exclude<keyof Extract<RunEvent, { type: Type }>, keyof z.output<EventSchemas[Type]>> extends never
+      ? never
+      : Type
+    : Type;
+}[keyof EventSchemas];
+const schemaOutputsAreEvents: [SchemaDrift] extends [never] ? true : SchemaDrift = true;
+void schemaOutputsAreEvents;
+
+/** The event types a trace may contain. */
+export const runEventTypes: readonly RunEventType[] = Object.keys(eventSchemas) as RunEventType[];
+
+function isEventType(type: string): type is RunEventType {
+  return Object.hasOwn(eventSchemas, type);
+}
+
+const settingsSchema = z.object({
+  roles: z.object({ planner: z.string(), toolCaller: z.string(), solver: z.string() }).optional(),
+  models: z.record(z.string(), z.string()).optional(),
+  planner: z.object({ url: z.string(), model: z.string(), structuredOutput: z.string().optional() }).optional(),
+  concurrency: count.optional(),
+  evidenceLimit: count.optional(),
+  toolTimeoutMs: nonNegative.optional(),
+  pauseBeforeEachStep: z.boolean().optional(),
+  toolBreakpoints: z.array(z.string()).optional(),
+  tools: z.array(z.string()).optional(),
+});
+
+const envelopeSchema = z.object({
+  format: z.literal(traceFormat),
+  version: z.literal(traceVersion),
+  // Hand-written traces (tests, fixtures) may leave out what only informs.
+  exportedAt: z.string().default(''),
+  run: z.object({ id: z.string().min(1), task: z.string(), createdAt: z.string().default('') }),
+  settings: settingsSchema.default({}),
+  events: z.array(z.unknown()).min(1, 'the trace has no events'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Migration
+
+type TraceDocument = Record<string, unknown>;
+
+/**
+ * Migrations from version `n` to `n + 1`, keyed by `n`. Version 1 is the first: add an entry
+ * here (and raise `traceVersion`) when the format changes, so that older files keep opening.
+ */
+const migrations: Readonly<Record<number, (document: TraceDocument) => TraceDocument>> = {};
+
+/** An older trace cannot be brought up to the current version. */
+export class TraceMigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TraceMigrationError';
+  }
+}
+
+/**
+ * Brings a parsed trace document of `fromVersion` up to `traceVersion`, one version at a time.
+ * Throws `TraceMigrationError` for a version newer than this app or one without a migration.
+ */
+export function migrateTrace(document: TraceDocument, fromVersion: number): TraceDocument {
+  if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new TraceMigrationError(`version ${String(fromVersion)} is not a trace version`);
+  if (fromVersion > traceVersion) throw new TraceMigrationError(`version ${fromVersion} is newer than this app supports (${traceVersion}); update Stepwise to open it`);
+  let current = document;
+  for (let version = fromVersion; version < traceVersion; version++) {
+    const migrate = migrations[version];
+    if (!migrate) throw new TraceMigrationError(`version ${version} traces can no longer be opened`);
+    current = { ...migrate(current), version: version + 1 };
+  }
+  return current;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+const maximumProblems = 20;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
+  return text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  if (issue.code === 'invalid_type') {
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    if (received === 'undefined') return `missing (expected ${issue.expected})`;
+    return `expected ${issue.expected}${received ? `, got ${received}` : ''}`;
+  }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && /^Too (small|big)/.test(issue.message)) {
+    const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+    const bound = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+    const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items long' : '';
+    return `must be ${bound} ${String(limit)}${unit}`;
+  }
+  return message;
+}
+
+function issueProblems(error: z.ZodError, prefix: string, suffix = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    const location = prefix === '' ? path : path === '' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+    return `${location === '' ? 'the trace' : location}${suffix}: ${describeIssue(issue)}`;
+  });
+}
+
+function parseEvent(value: unknown, index: number): { event: RunEvent } | { problems: string[] } {
+  const where = `events[${index}]`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { problems: [`${where}: expected an event object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`] };
+  }
+  const type = (value as { type?: unknown }).type;
+  if (type === undefined) return { problems: [`${where}: the event has no "type"`] };
+  if (typeof type !== 'string') return { problems: [`${where}: "type" must be text, got ${typeof type}`] };
+  if (!isEventType(type)) return { problems: [`${where}: unknown event type ${JSON.stringify(type)}`] };
+  const parsed = eventSchemas[type].safeParse(value);
+  return parsed.success ? { event: parsed.data as RunEvent } : { problems: issueProblems(parsed.error, where, ` (${type})`) };
+}
+
+function capProblems(problems: string[]): string[] {
+  if (problems.length <= maximumProblems) return problems;
+  return [...problems.slice(0, maximumProblems), `… and ${problems.length - maximumProblems} more problems`];
+}
+
+/**
+ * Reads a trace file's text. Never throws: the answer is the trace, or the problems found, each
+ * a sentence a person understands (`events[3]: unknown event type "foo"`, `not JSON: …`,
+ * `version 2 is newer than this app supports (1); update Stepwise to open it`). Older versions
+ * are migrated first; unknown extra fields are accepted and dropped.
+ */
+export function importTrace(text: string): TraceImportResult {
+  try {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return { ok: false, problems: [text.trim() === '' ? 'not JSON: the file is empty' : `not JSON: ${detail}`] };
+    }
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      return { ok: false, problems: ['not a Stepwise trace: expected a JSON object with "format": "stepwise-trace"'] };
+    }
+    const raw = document as TraceDocument;
+    if (raw.format !== traceFormat) {
+      const found = raw.format === undefined ? 'it has no "format" field' : `its format is ${JSON.stringify(raw.format)}`;
+      return { ok: false, problems: [`not a Stepwise trace: ${found}, expected "${traceFormat}"`] };
+    }
+    const version = raw.version;
+    if (typeof version !== 'number') return { ok: false, problems: [`the trace has no version number (found ${JSON.stringify(version) ?? 'nothing'})`] };
+    let migrated: TraceDocument;
+    try {
+      migrated = migrateTrace(raw, version);
+    } catch (error) {
+      return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
+    }
+
+    const envelope = envelopeSchema.safeParse(migrated);
+    if (!envelope.success) return { ok: false, problems: capProblems(issueProblems(envelope.error, '')) };
+
+    const problems: string[] = [];
+    const events: RunEvent[] = [];
+    envelope.data.events.forEach((value, index) => {
+      const parsed = parseEvent(value, index);
+      if ('event' in parsed) events.push(parsed.event);
+      else problems.push(...parsed.problems);
+    });
+    if (problems.length > 0) return { ok: false, problems: capProblems(problems) };
+
+    return { ok: true, trace: { ...envelope.data, events } };
+  } catch (error) {
+    // A bug here must not take the page down: report it like any other problem.
+    return { ok: false, problems: [`the trace could not be read: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Demo index (public/demos/index.json)
+
+const demoEntrySchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  /** File name next to `index.json`. */
+  file: z.string().regex(/^[a-z0-9][a-z0-9-]*\.json$/, 'expected a kebab-case .json file name'),
+});
+
+/** One demo trace listed in `public/demos/index.json`. */
+export type DemoEntry = z.output<typeof demoEntrySchema>;
+
+const demoIndexSchema = z.object({ demos: z.array(demoEntrySchema) });
+
+/** Reads `public/demos/index.json`; never throws. */
+export function parseDemoIndex(value: unknown): { ok: true; demos: DemoEntry[] } | { ok: false; problems: string[] } {
+  const parsed = demoIndexSchema.safeParse(value);
+  return parsed.success ? { ok: true, demos: parsed.data.demos } : { ok: false, problems: issueProblems(parsed.error, '') };
+}

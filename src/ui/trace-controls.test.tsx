@@ -1,0 +1,166 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import indexText from '../../public/demos/index.json?raw';
+import killersTrace from '../../public/demos/killers-of-the-flower-moon.json?raw';
+import { TraceControls, type TraceControlsProps } from './trace-controls.tsx';
+
+const fetchMock = vi.fn(async (input: string | URL | Request) => {
+  const url = String(input instanceof Request ? input.url : input);
+  if (url.endsWith('/demos/index.json')) return new Response(indexText, { headers: { 'content-type': 'application/json' } });
+  if (url.endsWith('/demos/killers-of-the-flower-moon.json')) return new Response(killersTrace);
+  if (url.endsWith('/demos/tokyo-and-paris.json')) return new Response('{"format": "stepwise-trace", "version": 1, "events": "oops"}');
+  return new Response('not found', { status: 404 });
+});
+
+function setup(props: Partial<TraceControlsProps> = {}) {
+  const handlers = {
+    onExport: vi.fn(() => killersTrace),
+    onImport: vi.fn(),
+    onReplay: vi.fn(),
+    onPauseReplay: vi.fn(),
+    onResumeReplay: vi.fn(),
+    onSpeedChange: vi.fn(),
+  };
+  const view = render(<TraceControls {...handlers} {...props} />);
+  return { ...handlers, ...view };
+}
+
+function chooseFile(content: string, name = 'trace.json') {
+  const input = screen.getByLabelText<HTMLInputElement>('Trace file');
+  fireEvent.change(input, { target: { files: [new File([content], name, { type: 'application/json' })] } });
+}
+
+beforeEach(() => {
+  vi.stubGlobal('fetch', fetchMock);
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  fetchMock.mockClear();
+});
+
+describe('TraceControls', () => {
+  it('exports the trace text as a .json download', async () => {
+    // jsdom has no object URLs: put stand-ins in place for this test only.
+    const createObjectURL = vi.fn((_blob: Blob) => 'blob:trace');
+    const revokeObjectURL = vi.fn();
+    const saved = { createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    try {
+      const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+        expect(this.download).toBe('run-1.json');
+        expect(this.href).toBe('blob:trace');
+      });
+      const { onExport } = setup({ exportFileName: 'run-1.json' });
+      fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+      expect(onExport).toHaveBeenCalledOnce();
+      await waitFor(() => expect(click).toHaveBeenCalledOnce());
+      expect(createObjectURL.mock.calls[0]?.[0]).toBeInstanceOf(Blob);
+      expect(document.querySelector('a[download]')).toBeNull();
+    } finally {
+      Object.assign(URL, saved);
+    }
+  });
+
+  it('says so when there is nothing to export, and accepts an async onExport', async () => {
+    setup({ onExport: async () => '' });
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('There is no run to export.');
+    cleanup();
+    setup({ onExport: () => Promise.reject(new Error('IndexedDB is closed')) });
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('IndexedDB is closed');
+  });
+
+  it('imports a valid trace file and hands the trace over', async () => {
+    const { onImport } = setup();
+    chooseFile(killersTrace);
+    await waitFor(() => expect(onImport).toHaveBeenCalledOnce());
+    expect(onImport.mock.calls[0]?.[0].run.id).toBe('demo-killers-of-the-flower-moon');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the problems of a file that is not a valid trace in an alert', async () => {
+    const { onImport } = setup();
+    chooseFile(JSON.stringify({ format: 'stepwise-trace', version: 1, run: { id: 'r', task: 't' }, events: [{ type: 'foo', at: 0 }] }), 'broken.json');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('broken.json is not a trace this app can open:');
+    expect(alert.textContent).toContain('events[0]: unknown event type "foo"');
+    expect(onImport).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    chooseFile('{"format": "stepwise-trace", "version": 2}', 'future.json');
+    expect((await screen.findByRole('alert')).textContent).toContain('version 2 is newer than this app supports');
+  });
+
+  it('replays the run on screen at the chosen speed, or the trace last opened', async () => {
+    const { onReplay, onSpeedChange, onImport } = setup();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Replay speed' }), { target: { value: 'instant' } });
+    expect(onSpeedChange).toHaveBeenCalledWith(Infinity);
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    await waitFor(() => expect(onReplay).toHaveBeenCalledOnce());
+    expect(onReplay.mock.calls[0]?.[1]).toBe(Infinity);
+    expect(onReplay.mock.calls[0]?.[0].events.length).toBeGreaterThan(100);
+
+    chooseFile(killersTrace.replace('"demo-killers-of-the-flower-moon"', '"opened-file"'));
+    await waitFor(() => expect(onImport).toHaveBeenCalledOnce());
+    fireEvent.change(screen.getByRole('combobox', { name: 'Replay speed' }), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    expect(onReplay.mock.calls[1]?.[0].run.id).toBe('opened-file');
+    expect(onReplay.mock.calls[1]?.[1]).toBe(2);
+  });
+
+  it('offers the speeds 0.5×, 1×, 2×, 4× and instant', () => {
+    setup();
+    const options = [...screen.getByRole<HTMLSelectElement>('combobox', { name: 'Replay speed' }).options].map((option) => option.textContent);
+    expect(options).toEqual(['0.5×', '1×', '2×', '4×', 'instant']);
+  });
+
+  it('holds and resumes a replay in progress', () => {
+    const { onPauseReplay, onResumeReplay, rerender } = setup({ replayStatus: 'idle' });
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Hold replay' }).disabled).toBe(true);
+    const props = { onExport: () => killersTrace, onImport: vi.fn(), onReplay: vi.fn(), onPauseReplay, onResumeReplay };
+    rerender(<TraceControls {...props} replayStatus="playing" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Hold replay' }));
+    expect(onPauseReplay).toHaveBeenCalledOnce();
+    rerender(<TraceControls {...props} replayStatus="paused" />);
+    const resume = screen.getByRole('button', { name: 'Resume replay' });
+    expect(resume.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(resume);
+    expect(onResumeReplay).toHaveBeenCalledOnce();
+  });
+
+  it('lists the demos from /demos/index.json and replays the one chosen', async () => {
+    const { onReplay } = setup();
+    const demos = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Demos' });
+    await waitFor(() => expect(demos.disabled).toBe(false));
+    expect([...demos.options].map((option) => option.textContent)).toEqual([
+      'Demos…',
+      'Killers of the Flower Moon: director, films, bilibili',
+      'Tokyo and Paris: local time and population',
+    ]);
+    fireEvent.change(demos, { target: { value: 'killers-of-the-flower-moon' } });
+    await waitFor(() => expect(onReplay).toHaveBeenCalledOnce());
+    expect(onReplay.mock.calls[0]?.[0].run.task).toContain('Killers of the Flower Moon');
+    expect(onReplay.mock.calls[0]?.[1]).toBe(1);
+    expect(String(fetchMock.mock.calls.at(-1)?.[0])).toMatch(/\/demos\/killers-of-the-flower-moon\.json$/);
+
+    fireEvent.change(demos, { target: { value: 'tokyo-and-paris' } });
+    expect((await screen.findByRole('alert')).textContent).toContain('The demo "Tokyo and Paris: local time and population" is damaged:');
+  });
+
+  it('says when the demo list cannot be loaded', async () => {
+    setup({ demosUrl: '/missing/index.json' });
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Demos' }).textContent).toContain('Demos unavailable'));
+  });
+
+  it('uses names that do not collide with the run controls', () => {
+    setup();
+    for (const name of ['Run', 'Pause', 'Step', 'Continue', 'Stop', 'Settings']) {
+      expect(screen.queryAllByRole('button', { name: new RegExp(name, 'i') })).toEqual([]);
+    }
+  });
+});

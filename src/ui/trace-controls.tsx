@@ -1,0 +1,224 @@
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { importTrace, parseDemoIndex, type DemoEntry, type StepwiseTrace } from '../core/trace/trace.ts';
+
+/** The replay speeds on offer; `Infinity` plays everything at once. */
+export const replaySpeeds: readonly { value: number; label: string }[] = [
+  { value: 0.5, label: '0.5×' },
+  { value: 1, label: '1×' },
+  { value: 2, label: '2×' },
+  { value: 4, label: '4×' },
+  { value: Infinity, label: 'instant' },
+];
+
+const speedKey = (speed: number) => (speed === Infinity ? 'instant' : String(speed));
+
+/** Where a replay stands, for the Hold / Resume button. */
+export type ReplayStatus = 'idle' | 'playing' | 'paused';
+
+/** Props of `TraceControls`. The component keeps no run state: the store does, through these. */
+export interface TraceControlsProps {
+  /**
+   * The run on screen as trace text (`exportTrace`), or '' when there is none; called when
+   * Export (or Replay with no trace opened) is pressed. May be async (events read from storage).
+   */
+  onExport: () => string | Promise<string>;
+  /** Whether there is a run to export (default true). */
+  canExport?: boolean;
+  /** The downloaded file's name (default `stepwise-trace.json`). */
+  exportFileName?: string;
+  /** A trace file was opened and is valid: show it. */
+  onImport: (trace: StepwiseTrace) => void;
+  /** Play `trace` back at `speed` (`Infinity`: at once). Called by Replay and by choosing a demo. */
+  onReplay: (trace: StepwiseTrace, speed: number) => void;
+  /** Where the current replay stands (default `idle`). */
+  replayStatus?: ReplayStatus;
+  onPauseReplay?: () => void;
+  onResumeReplay?: () => void;
+  /** The speed was changed; a replay in progress should follow it. */
+  onSpeedChange?: (speed: number) => void;
+  /** The demo list (default `/demos/index.json`); demo files are resolved next to it. */
+  demosUrl?: string;
+}
+
+/** A problem to show, with where it came from. */
+interface Problem {
+  title: string;
+  problems: readonly string[];
+}
+
+function download(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked on the next turn: the download has taken the blob by then.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Export, Import, Replay (with speed and Hold/Resume) and the Demos menu. Everything that
+ * changes the run goes through the callbacks; an import that fails shows importTrace's problems
+ * in an alert. Replay plays the last imported trace or demo, or else the run on screen.
+ */
+export function TraceControls({
+  onExport,
+  canExport = true,
+  exportFileName = 'stepwise-trace.json',
+  onImport,
+  onReplay,
+  replayStatus = 'idle',
+  onPauseReplay,
+  onResumeReplay,
+  onSpeedChange,
+  demosUrl = '/demos/index.json',
+}: TraceControlsProps) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [speed, setSpeed] = useState(1);
+  const [loaded, setLoaded] = useState<StepwiseTrace | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [demos, setDemos] = useState<DemoEntry[] | null>(null);
+  const [demosProblem, setDemosProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(demosUrl, { signal: controller.signal })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const index = parseDemoIndex(await response.json());
+        if (!index.ok) throw new Error(index.problems.join('; '));
+        setDemos(index.demos);
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setDemosProblem(`The demo list could not be loaded (${errorText(error)}).`);
+      });
+    return () => controller.abort();
+  }, [demosUrl]);
+
+  const exportRun = async () => {
+    try {
+      const text = await onExport();
+      if (!text) return setProblem({ title: 'There is no run to export.', problems: [] });
+      download(text, exportFileName);
+    } catch (error) {
+      setProblem({ title: 'The run could not be exported.', problems: [errorText(error)] });
+    }
+  };
+
+  const openFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    // Cleared so that choosing the same file again fires another change.
+    input.value = '';
+    if (!file) return;
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      return setProblem({ title: `${file.name} could not be read.`, problems: [errorText(error)] });
+    }
+    const result = importTrace(text);
+    if (!result.ok) return setProblem({ title: `${file.name} is not a trace this app can open:`, problems: result.problems });
+    setProblem(null);
+    setLoaded(result.trace);
+    onImport(result.trace);
+  };
+
+  const replay = async () => {
+    if (loaded) return onReplay(loaded, speed);
+    try {
+      const text = await onExport();
+      if (!text) return setProblem({ title: 'There is no run to replay.', problems: [] });
+      const result = importTrace(text);
+      if (!result.ok) return setProblem({ title: 'The run on screen cannot be replayed:', problems: result.problems });
+      onReplay(result.trace, speed);
+    } catch (error) {
+      setProblem({ title: 'The run on screen cannot be replayed.', problems: [errorText(error)] });
+    }
+  };
+
+  const openDemo = async (event: ChangeEvent<HTMLSelectElement>) => {
+    const select = event.currentTarget;
+    const demo = demos?.find((entry) => entry.id === select.value);
+    select.value = '';
+    if (!demo) return;
+    try {
+      const url = new URL(demo.file, new URL(demosUrl, document.baseURI));
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const result = importTrace(await response.text());
+      if (!result.ok) return setProblem({ title: `The demo "${demo.title}" is damaged:`, problems: result.problems });
+      setProblem(null);
+      setLoaded(result.trace);
+      onReplay(result.trace, speed);
+    } catch (error) {
+      setProblem({ title: `The demo "${demo.title}" could not be loaded.`, problems: [errorText(error)] });
+    }
+  };
+
+  const changeSpeed = (event: ChangeEvent<HTMLSelectElement>) => {
+    const chosen = replaySpeeds.find((option) => speedKey(option.value) === event.currentTarget.value)?.value ?? 1;
+    setSpeed(chosen);
+    onSpeedChange?.(chosen);
+  };
+
+  const playing = replayStatus === 'playing';
+  const held = replayStatus === 'paused';
+  return (
+    <div className="trace-controls controls">
+      <button type="button" onClick={() => void exportRun()} disabled={!canExport} title="Save the run as a trace file (API keys are removed)">
+        Export
+      </button>
+      <button type="button" onClick={() => fileInput.current?.click()} title="Open a trace file">
+        Import
+      </button>
+      <input ref={fileInput} type="file" accept=".json,application/json" aria-label="Trace file" hidden onChange={(event) => void openFile(event)} />
+      <button type="button" onClick={() => void replay()} disabled={!loaded && !canExport} title={loaded ? `Replay: ${loaded.run.task}` : 'Replay the run on screen'}>
+        Replay
+      </button>
+      <select aria-label="Replay speed" value={speedKey(speed)} onChange={changeSpeed}>
+        {replaySpeeds.map((option) => (
+          <option key={option.label} value={speedKey(option.value)}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {/* Not "Pause"/"Continue": those names belong to the run's own controls. */}
+      <button type="button" onClick={held ? onResumeReplay : onPauseReplay} disabled={!playing && !held} aria-pressed={held}>
+        {held ? 'Resume replay' : 'Hold replay'}
+      </button>
+      <select aria-label="Demos" value="" onChange={(event) => void openDemo(event)} disabled={!demos || demos.length === 0} title={demosProblem ?? 'Watch a recorded run'}>
+        <option value="">{demos ? (demos.length > 0 ? 'Demos…' : 'No demos') : demosProblem ? 'Demos unavailable' : 'Loading demos…'}</option>
+        {demos?.map((demo) => (
+          <option key={demo.id} value={demo.id} title={demo.description}>
+            {demo.title}
+          </option>
+        ))}
+      </select>
+      {problem && (
+        <div className="panel error" role="alert" style={{ flexBasis: '100%', marginBottom: 0 }}>
+          <p style={{ margin: 0 }}>{problem.title}</p>
+          {problem.problems.length > 0 && (
+            <ul style={{ margin: '0.3rem 0' }}>
+              {problem.problems.map((text, index) => (
+                <li key={index} className="mono">
+                  {text}
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" onClick={() => setProblem(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
