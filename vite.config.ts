@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -13,5 +14,10 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // Two pages: the app, and the tool-calling eval (eval.html).
+    rolldownOptions: { input: { main: fileURLToPath(new URL('./index.html', import.meta.url)), eval: fileURLToPath(new URL('./eval.html', import.meta.url)) } },
+  },
 });

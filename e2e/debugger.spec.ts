@@ -85,7 +85,7 @@ test('save_file waits for approval; the person edits the arguments and approves'
   await expect(dialog).toBeVisible();
   await dialog.getByRole('textbox', { name: 'Arguments' }).fill('{"filename": "notes.txt", "content": "edited by a person"}');
   const download = page.waitForEvent('download');
-  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('notes.txt');
   expect(await (await file.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString())).toBe('edited by a person');

@@ -172,7 +172,7 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
     void crashed.exit().catch(() => {});
   }
 
-  async function chat(request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult> {
+  async function generate(request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult> {
     const started = performance.now();
     const signal = request.signal;
     if (signal?.aborted) throw abortError(signal);
@@ -266,6 +266,15 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
     };
     if (usage) result.usage = usage;
     return result;
+  }
+
+  // One generation at a time: llama.cpp has one context (one KV cache), and steps that run in
+  // parallel would fill it together ("Context size has been exceeded").
+  let queue: Promise<unknown> = Promise.resolve();
+  function chat(request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult> {
+    const run = queue.then(() => generate(request, onChunk));
+    queue = run.catch(() => undefined);
+    return abortable(run, request.signal);
   }
 
   return {

@@ -15,6 +15,28 @@ const inBrowserEngines = new Map<string, InBrowserChatEngine>();
 
 async function inBrowserEngine(choice: 'webgpu' | 'cpu', settings: Settings, onProgress: (progress: ModelLoadProgress) => void): Promise<InBrowserChatEngine> {
   const engines = await import('../engines/index.ts');
+  const custom = settings.customModels;
+  if (choice === 'webgpu' && settings.models.webgpu === 'custom-webllm' && custom?.webgpu) {
+    const { modelId, modelUrl, modelLibraryUrl } = custom.webgpu;
+    const key = `webllm:custom:${modelId}:${modelUrl}:${modelLibraryUrl}`;
+    let engine = inBrowserEngines.get(key);
+    if (!engine) {
+      const appConfig = { model_list: [{ model_id: modelId, model: modelUrl, model_lib: modelLibraryUrl }] };
+      engine = engines.createWebLLMEngine({ modelId, appConfig, id: `webllm:${modelId}`, label: `WebGPU: ${modelId}`, onProgress });
+      inBrowserEngines.set(key, engine);
+    }
+    return engine;
+  }
+  if (choice === 'cpu' && settings.models.cpu === 'custom-gguf' && custom?.cpu) {
+    const modelUrl = new URL(custom.cpu.url, globalThis.location?.href).href;
+    const key = `wllama:custom:${modelUrl}`;
+    let engine = inBrowserEngines.get(key);
+    if (!engine) {
+      engine = engines.createWllamaEngine({ modelUrl, id: 'wllama:custom-gguf', label: `CPU: ${modelUrl.split(/[?#]/)[0]?.split('/').pop() ?? modelUrl}`, onProgress });
+      inBrowserEngines.set(key, engine);
+    }
+    return engine;
+  }
   if (choice === 'webgpu') {
     const entry = findCatalogModel(settings.models.webgpu) ?? webLLMCatalog.find((model) => !model.needsShaderF16);
     if (!entry || entry.engine !== 'webllm') throw new EngineSetupError('No WebGPU model is chosen.', { hint: 'Pick a model in Settings.' });

@@ -26,6 +26,11 @@ export interface Settings {
   roles: { planner: EngineChoice; toolCaller: EngineChoice; solver: EngineChoice };
   /** Catalog ids of the in-browser models (src/engines/model-catalog.ts). */
   models: { webgpu: string; cpu: string };
+  /**
+   * Self-hosted models from the model manager: chosen with `models.cpu = 'custom-gguf'` or
+   * `models.webgpu = 'custom-webllm'`.
+   */
+  customModels?: { cpu?: { url: string }; webgpu?: { modelId: string; modelUrl: string; modelLibraryUrl: string } };
   /** Tools switched off by name; every other known tool is on. */
   disabledTools: string[];
   concurrency: number;

@@ -30,6 +30,7 @@ import { ToolkitDialog } from './toolkit-dialog.tsx';
 import { StepCard } from './step-card.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
+import { useZeroServerDefault } from './use-zero-server-default.ts';
 
 function PlanList() {
   const steps = useAppStore((state) => state.activeRun?.steps);
@@ -255,6 +256,7 @@ function TracePanel() {
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const zeroServer = useZeroServerDefault();
   const [toolsOpen, setToolsOpen] = useState(false);
   useEffect(() => {
     void restoreAfterReload();
@@ -272,6 +274,11 @@ export function App() {
       <TaskBar />
       <main className="workspace">
         <div>
+          {zeroServer.status === 'in-browser' && (
+            <p className="panel hint" role="status">
+              {zeroServer.message}
+            </p>
+          )}
           <Notice />
           <Welcome />
           <ApprovalDialogs />

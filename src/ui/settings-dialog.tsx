@@ -5,6 +5,7 @@ import { allTools } from '../store/toolkit-actions.ts';
 import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.ts';
 import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
+import { ModelManager } from './model-manager.tsx';
 
 type ConnectionResult = { kind: 'ok' | 'warning' | 'error'; message: string; hint?: string };
 
@@ -140,6 +141,10 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
             <RoleSelect role="solver" label="Solver" />
           </div>
           <p className="hint">A large planner behind an endpoint is recommended for hard tasks; the in-browser models need no server.</p>
+        </fieldset>
+        <fieldset>
+          <legend>In-browser models</legend>
+          {open && <ModelManager />}
         </fieldset>
         <fieldset>
           <legend>Toolkit</legend>
