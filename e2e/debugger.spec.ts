@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { configurePlanner, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerRequests, scriptPlanner } from './support/app.ts';
 
 const chainPlan = [
   'Plan: Start with a number.',
@@ -100,4 +100,33 @@ test('skipping a side-effect step in the approval dialog skips it and its depend
   await expect(step(page, '#E1')).toHaveAccessibleName(/skipped$/);
   await expect(step(page, '#E2')).toHaveAccessibleName(/skipped$/);
   await expect(step(page, '#E3')).toHaveAccessibleName(/done$/);
+});
+
+test('replan from a step with a note: earlier steps keep their evidence, the rest follows the new plan', async ({ page }) => {
+  await scriptPlanner({
+    rules: [
+      { match: 'Use 5 instead', reply: 'Plan: Start with a number.\n#E1 = calculator[1 + 1]\nPlan: Scale it by five.\n#E2 = calculator[#E1 * 5]' },
+      { match: 'make plans', reply: 'Plan: Start with a number.\n#E1 = calculator[1 + 1]\nPlan: Scale it.\n#E2 = calculator[#E1 * 10]' },
+      { match: 'Solve the following task', reply: 'Done [#E2].' },
+    ],
+  });
+  await page.goto('/');
+  await configurePlanner(page);
+  await page.getByRole('textbox', { name: 'Task' }).fill('Do some arithmetic.');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E2')).toContainText('20');
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Done');
+
+  await step(page, '#E2').getByRole('button', { name: 'Replan' }).click();
+  await step(page, '#E2').getByRole('textbox', { name: 'Note to the planner' }).fill('Use 5 instead of 10.');
+  await step(page, '#E2').getByRole('button', { name: 'Ask the planner' }).click();
+  await expect(step(page, '#E2')).toContainText('#E2 = calculator[#E1 * 5]');
+  await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E2')).toContainText('10');
+  // #E1 was restored, not run again: its card shows no tool call of its own in this session.
+  await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
+  await expect(step(page, '#E1')).not.toContainText('Call via');
+  const planning = (await plannerRequests()).filter((request) => JSON.stringify(request.body ?? '').includes('make plans'));
+  expect(planning).toHaveLength(2);
+  expect(JSON.stringify(planning[1]?.body)).toContain('Keep these steps exactly as they are');
 });

@@ -44,6 +44,11 @@ export interface AgentOptions
    * complete, else the planner is asked again and matching finished steps are restored.
    */
   resume?: readonly RunEvent[];
+  /**
+   * With `resume`: ask the planner again (with `note`) instead of reusing the plan; only steps
+   * before this one may keep their evidence.
+   */
+  replanFrom?: string;
 }
 
 export interface AgentOutcome {
@@ -100,7 +105,9 @@ export function startRun(options: AgentOptions): AgentRun {
     signal: controller.signal,
   });
 
-  const finishedBefore = new Map((previous?.steps ?? []).filter((step) => step.status === 'done').map((step) => [step.id, step]));
+  const replanIndex = options.replanFrom ? (previous?.steps.findIndex((step) => step.id === options.replanFrom) ?? -1) : -1;
+  const keptSteps = replanIndex >= 0 ? (previous?.steps.slice(0, replanIndex) ?? []) : (previous?.steps ?? []);
+  const finishedBefore = new Map(keptSteps.filter((step) => step.status === 'done').map((step) => [step.id, step]));
   const addStep = ({ step, errors }: StreamedStep) => {
     const finished = finishedBefore.get(step.id);
     if (finished && errors.length === 0 && finished.tool === step.tool && finished.input === step.input && finished.evidence !== undefined) {
@@ -110,7 +117,7 @@ export function startRun(options: AgentOptions): AgentRun {
 
   /** A resumed run whose plan was complete: its steps again, finished ones restored. */
   function replan(): { stepCount: number } | undefined {
-    if (!previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
+    if (options.replanFrom || !previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
     for (const step of previous.steps) {
       addStep({ step: { id: step.id, tool: step.tool, input: step.input, deps: [...step.deps], thought: step.thought, args: step.args, line: step.line }, errors: [...step.planErrors] });
     }

@@ -38,7 +38,34 @@ export async function resumeRun(runId: string): Promise<void> {
   await launch(runId, summary.task, { resume: events, show: () => store().showRun(runId, events, summary) });
 }
 
-async function launch(runId: string, task: string, options: { paused?: boolean; resume?: RunEvent[]; show: () => void }): Promise<void> {
+/**
+ * Asks the planner for a new plan from `stepId` on, with a note from the person. The steps
+ * before it keep their evidence when the planner writes them again unchanged.
+ */
+export async function replanFrom(stepId: string, note: string): Promise<void> {
+  const { activeRunId, activeRun, runIndex } = store();
+  const summary = runIndex.find((run) => run.id === activeRunId);
+  if (!activeRunId || !activeRun || !summary) return;
+  if (live) {
+    const stopping = live.done;
+    stopRun();
+    await stopping.catch(() => {});
+  }
+  await eventLog.flush();
+  const events = await eventLog.read(activeRunId);
+  const index = activeRun.steps.findIndex((step) => step.id === stepId);
+  const kept = activeRun.steps.slice(0, Math.max(0, index));
+  const keep = kept.length
+    ? `Keep these steps exactly as they are, their evidence is kept:\n${kept.map((step) => `${step.id} = ${step.tool}[${step.input}]`).join('\n')}\nChange the plan from ${stepId} on. `
+    : '';
+  await launch(activeRunId, summary.task, { resume: events, replanFrom: stepId, note: `${keep}${note}`, show: () => store().showRun(activeRunId, events, summary) });
+}
+
+async function launch(
+  runId: string,
+  task: string,
+  options: { paused?: boolean; resume?: RunEvent[]; replanFrom?: string; note?: string; show: () => void },
+): Promise<void> {
   if (live) stopRun();
   stopReplay();
   const { settings, setNotice, setModelProgress } = store();
@@ -68,6 +95,8 @@ async function launch(runId: string, task: string, options: { paused?: boolean; 
     requiresApproval,
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
     ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.replanFrom ? { replanFrom: options.replanFrom } : {}),
+    ...(options.note ? { note: options.note } : {}),
   });
   live = run;
   // "Step" with no run yet: hold the first step; Step and Continue go on from there.

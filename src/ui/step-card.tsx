@@ -1,7 +1,7 @@
 import { memo, useState, type ReactNode } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import type { DispatchPath, Substitution } from '../core/run/events.ts';
-import { editStep, rerunStep, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
+import { editStep, replanFrom, rerunStep, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
 
@@ -66,12 +66,35 @@ function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly 
   );
 }
 
+function ReplanForm({ step, onDone }: { step: StepState; onDone: () => void }) {
+  const [note, setNote] = useState('');
+  return (
+    <form
+      className="form-grid"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onDone();
+        void replanFrom(step.id, note);
+      }}
+    >
+      <label htmlFor={`note-${step.id}`}>Note to the planner</label>
+      <textarea id={`note-${step.id}`} rows={2} value={note} onChange={(event) => setNote(event.target.value)} placeholder="What should change from here on?" />
+      <span />
+      <span className="controls">
+        <button type="submit" className="primary">Ask the planner</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </span>
+    </form>
+  );
+}
+
 const pathLabels: Record<DispatchPath, string> = { 'fast-path': 'planner fast path', engine: 'tool-caller model', fallback: 'fallback model', edited: 'your edit' };
 
 /** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
 export const StepCard = memo(function StepCard({ step, tools }: { step: StepState; tools: readonly string[] }) {
   const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id));
   const [editing, setEditing] = useState(false);
+  const [replanning, setReplanning] = useState(false);
   const status = statusLabel(step.status);
   const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
   const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
@@ -104,8 +127,10 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         {notStarted && <button onClick={() => setEditing(!editing)}>Edit</button>}
         {notStarted && <button onClick={() => skipStep(step.id)}>Skip</button>}
         {finished && <button onClick={() => rerunStep(step.id)} title="Run this step again; the steps that use it run again too">Redo</button>}
+        <button onClick={() => setReplanning(!replanning)} title="Ask the planner for a new plan from this step on">Replan</button>
       </div>
       {step.thought && <p className="step-thought">{step.thought}</p>}
+      {replanning && <ReplanForm step={step} onDone={() => setReplanning(false)} />}
       {editing ? (
         <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
       ) : (
