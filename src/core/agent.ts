@@ -140,7 +140,9 @@ export function startRun(options: AgentOptions): AgentRun {
         const result = await planner.chat(
           {
             messages,
-            maxTokens: 2048,
+            // Room for long plans (~25 tokens a step) while prompt + answer stays inside an 8k context,
+            // which vLLM checks before it starts.
+            maxTokens: 4096,
             temperature: 0,
             signal: controller.signal,
             ...(json ? { jsonSchema: buildPlanSchema(options.tools), schemaName: 'plan' } : {}),

@@ -1,4 +1,4 @@
-import { memo, useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import type { DispatchPath, Substitution } from '../core/run/events.ts';
 import { editStep, replanFrom, rerunStep, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
@@ -6,28 +6,58 @@ import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
 
 const previewLength = 1500;
+const integer = new Intl.NumberFormat('en-US');
+const characters = (count: number) => `${integer.format(count)} characters`;
 
-/** The input after substitution, each inserted `#E` value highlighted and linked to its step. */
+/**
+ * The input after substitution, each inserted `#E` value highlighted and linked to its step. An
+ * input that carries long evidence is shown cut, like the evidence itself: a few steps with 50 KB
+ * inputs would otherwise put megabytes of text into the page on every update of the plan.
+ */
 function SubstitutedInput({ text, substitutions }: { text: string; substitutions: readonly Substitution[] }) {
+  const [showAll, setShowAll] = useState(false);
+  const long = text.length > previewLength;
+  const shown = long && !showAll ? previewLength : text.length;
   const parts: ReactNode[] = [];
   let last = 0;
   for (const substitution of substitutions) {
+    if (substitution.start >= shown) break;
+    const end = Math.min(substitution.end, shown);
     parts.push(text.slice(last, substitution.start));
     parts.push(
       <a key={substitution.start} className="substitution" href={`#step-${substitution.variable.slice(1)}`} title={`from ${substitution.variable}`}>
-        {text.slice(substitution.start, substitution.end)}
+        {text.slice(substitution.start, end)}
       </a>,
     );
-    last = substitution.end;
+    last = end;
   }
-  parts.push(text.slice(last));
-  return <div className="mono">{parts}</div>;
+  parts.push(text.slice(last, shown));
+  if (shown < text.length) parts.push('…');
+  return (
+    <>
+      <div className="mono">{parts}</div>
+      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
+    </>
+  );
+}
+
+/** A call's arguments as JSON, cut like the evidence when it is long. */
+function CallArguments({ call }: { call: unknown }) {
+  const [showAll, setShowAll] = useState(false);
+  const json = useMemo(() => JSON.stringify(call), [call]);
+  const long = json.length > previewLength;
+  return (
+    <>
+      <div className="mono">{long && !showAll ? `${json.slice(0, previewLength)}…` : json}</div>
+      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(json.length)}`}</button>}
+    </>
+  );
 }
 
 function Evidence({ text, originalLength, truncated }: { text: string; originalLength?: number; truncated?: boolean }) {
   const [showAll, setShowAll] = useState(false);
   const long = text.length > previewLength;
-  const size = `${(originalLength ?? text.length).toLocaleString('en-US')} characters${truncated ? ', truncated' : ''}`;
+  const size = `${characters(originalLength ?? text.length)}${truncated ? ', truncated' : ''}`;
   return (
     <details open>
       <summary>Evidence ({size})</summary>
@@ -153,7 +183,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
             {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
             {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
           </span>
-          <div className="mono">{JSON.stringify(step.call)}</div>
+          <CallArguments call={step.call} />
         </div>
       )}
       {step.retry && <p className="hint">Retrying after: {step.retry.error.message}</p>}
