@@ -13,8 +13,8 @@ import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { Tool, ToolCall } from '../tools/types.ts';
 import { toErrorInfo } from './error-info.ts';
 import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
-import type { DispatchRecord, ErrorInfo, PauseReason, RunEvent, RunEventInput, Substitution } from './events.ts';
-import type { StepRetryState, StepState, StepStatus } from './run-state.ts';
+import type { DispatchRecord, PauseReason, RunEvent, RunEventInput } from './events.ts';
+import type { StepState, StepStatus } from './run-state.ts';
 
 /** What the scheduler asks the distributor for one step. */
 export interface SchedulerDispatchRequest {
@@ -110,7 +110,29 @@ interface Execution {
   approve?: (call: ToolCall) => void;
 }
 
-interface StepEntry {
+/** What one start of a step produced: the same fields the UI's `StepState` shows. */
+type StepResults = Pick<
+  StepState,
+  | 'editedCall'
+  | 'pauseReason'
+  | 'substitutedInput'
+  | 'substitutions'
+  | 'dispatch'
+  | 'call'
+  | 'evidence'
+  | 'evidenceLength'
+  | 'truncated'
+  | 'error'
+  | 'skipReason'
+  | 'staleBecause'
+  | 'attempts'
+  | 'retry'
+  | 'startedAt'
+  | 'endedAt'
+  | 'durationMs'
+>;
+
+interface StepEntry extends StepResults {
   step: PlanStep;
   /** Plan order: ready steps start lowest first. */
   readonly order: number;
@@ -119,30 +141,13 @@ interface StepEntry {
   /** Deps without evidence; ready at zero. */
   missing: number;
   planErrors: readonly PlanProblem[];
-  editedCall?: ToolCall;
   /** In the ready heap (entries leave it lazily, when they reach the top). */
   queued: boolean;
   /** Allowed to start without stopping at a pause, breakpoint or pause-before-each. */
   released: boolean;
-  pauseReason?: PauseReason;
   execution?: Execution;
   /** The skip reason this step hands on to its dependents. */
   downstreamReason?: string;
-  substitutedInput?: string;
-  substitutions?: Substitution[];
-  dispatch?: DispatchRecord;
-  call?: ToolCall;
-  evidence?: string;
-  evidenceLength?: number;
-  truncated?: boolean;
-  error?: ErrorInfo;
-  skipReason?: string;
-  staleBecause?: string;
-  attempts: number;
-  retry?: StepRetryState;
-  startedAt?: number;
-  endedAt?: number;
-  durationMs?: number;
 }
 
 function isFinished(status: StepStatus): boolean {
