@@ -324,7 +324,8 @@ describe('startRun against the fixture planner server', () => {
     const body = request?.body as { response_format?: { type?: string; json_schema?: { name?: string; schema?: { anyOf?: unknown[] } } } } | undefined;
     expect(body?.response_format?.type).toBe('json_schema');
     expect(body?.response_format?.json_schema?.name).toBe('tool_call');
-    expect(body?.response_format?.json_schema?.schema?.anyOf).toHaveLength(tools.length);
+    // Only the planned tool is on offer: evidence cannot talk the tool caller into another one.
+    expect(body?.response_format?.json_schema?.schema?.anyOf).toHaveLength(1);
     expect(JSON.stringify(body?.response_format?.json_schema?.schema)).toContain('"const":"convert_units"');
   });
 

@@ -59,6 +59,25 @@ export class InvalidToolInputError extends StepwiseError {
   }
 }
 
+/**
+ * The call made for a step names another tool than the plan did. Evidence read by the tool
+ * caller can ask it to swap a tool (a save for a fetch that carries the notes away), so the
+ * call never runs.
+ */
+export class ToolMismatchError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'ToolMismatchError';
+  readonly plannedTool: string;
+  readonly calledTool: string;
+  constructor(plannedTool: string, calledTool: string) {
+    super(`The plan names ${plannedTool}, but the call made for it is ${calledTool}: the call was not run.`, {
+      hint: `Evidence in the step's input may be steering the tool caller. Check the input, then edit the step's call or re-run it.`,
+    });
+    this.plannedTool = plannedTool;
+    this.calledTool = calledTool;
+  }
+}
+
 /** A tool ran longer than its timeout. */
 export class ToolTimeoutError extends StepwiseError {
   // Spelled out: minifiers rename classes, and the name reaches traces and the UI.

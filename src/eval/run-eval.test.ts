@@ -87,8 +87,10 @@ describe('runEval', () => {
     expect(first?.maxTokens).toBe(512);
     expect(first?.schemaName).toBe('tool_call');
     const branches = (first?.jsonSchema as { anyOf: { properties: { name: { const: string } } }[] }).anyOf.map((branch) => branch.properties.name.const);
-    expect(branches).toEqual(evalCases[0]?.toolkit.map((tool) => tool.name));
-    expect(first?.messages[0]?.content).toContain('"name":"search_bing"');
+    // As the distributor does: only the step's own tool is offered.
+    expect(branches).toEqual([evalCases[0]?.step.tool]);
+    expect(first?.messages[0]?.content).toContain(`"name":"${evalCases[0]?.step.tool}"`);
+    expect(first?.messages[0]?.content).not.toContain('"name":"search_bing"');
   });
 
   it('tells valid-but-wrong, invalid, cut-off and unparsable answers apart', async () => {

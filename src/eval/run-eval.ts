@@ -138,8 +138,9 @@ export async function runEvalCase(engine: ChatEngine, evalCase: EvalCase, option
   const tool = toolsByName.get(evalCase.step.tool);
   if (!tool) throw new Error(`Eval case ${evalCase.id}: its step's tool ${evalCase.step.tool} is not in its toolkit.`);
   const { step, input } = caseStep(evalCase);
-  const messages = buildToolCallMessages(step, input, tool, tools);
-  const schema = buildToolCallSchema(tools);
+  // As the distributor asks: only the planned tool is offered, under its own schema.
+  const messages = buildToolCallMessages(step, input, tool);
+  const schema = buildToolCallSchema([tool]);
   const rounds = options.repair ? 2 : 1;
   const started = performance.now();
   let usage: ChatUsage | undefined;

@@ -8,7 +8,7 @@ import { buildToolCallSchema, readToolCall } from './tool-call-schema.ts';
 import { validateToolArguments } from './validate.ts';
 
 export interface DistributorOptions {
-  /** The enabled tools; the model may choose among all of them. */
+  /** The enabled tools; a step's call is always for the tool its plan names. */
   tools: readonly Tool[];
   /** Writes calls the fast path cannot take. Without it such steps fail with a clear message. */
   toolCaller?: ChatEngine;
@@ -36,9 +36,13 @@ export class DispatchError extends StepwiseError {
   }
 }
 
-/** The prompt for the tool-caller model: the tool list as JSON, the step, one JSON answer. */
-export function buildToolCallMessages(step: PlanStep, input: string, tool: Tool, tools: readonly Tool[]): ChatMessage[] {
-  const functions = tools.map(({ name, description, parameters }) => ({ name, description, parameters }));
+/**
+ * The prompt for the tool-caller model: the planned tool as JSON, the step, one JSON answer.
+ * Only the planned tool is offered: the input may carry evidence written by anyone, and a model
+ * that is shown other tools can be talked into calling one of them.
+ */
+export function buildToolCallMessages(step: PlanStep, input: string, tool: Tool): ChatMessage[] {
+  const functions = [{ name: tool.name, description: tool.description, parameters: tool.parameters }];
   return [
     {
       role: 'system',
@@ -71,13 +75,12 @@ function addUsage(total: ChatUsage | undefined, usage: ChatUsage | undefined): C
  */
 export function createDistributor(options: DistributorOptions): (request: DispatchRequest) => Promise<DispatchRecord> {
   const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
-  const schema = buildToolCallSchema(options.tools);
+  const schemas = new Map(options.tools.map((tool) => [tool.name, buildToolCallSchema([tool])]));
   const maxTokens = options.maxTokens ?? 512;
 
-  /** Checks a call the model wrote; returns problems for the repair prompt. */
-  function check(call: ToolCall): string[] {
-    const tool = toolsByName.get(call.name);
-    if (!tool) return [`"${call.name}" is not one of the functions; use one of ${[...toolsByName.keys()].join(', ')}.`];
+  /** Checks a call the model wrote for `tool`; returns problems for the repair prompt. */
+  function check(call: ToolCall, tool: Tool): string[] {
+    if (call.name !== tool.name) return [`"${call.name}" is not the function to call; call ${tool.name}.`];
     return validateToolArguments(tool, call.arguments);
   }
 
@@ -101,11 +104,12 @@ export function createDistributor(options: DistributorOptions): (request: Dispat
       );
     }
 
+    const schema = schemas.get(tool.name);
     let attempts = 0;
     let usage: ChatUsage | undefined;
     const failures: string[] = [];
     for (const [engine, path] of engines) {
-      const messages = buildToolCallMessages(step, input, tool, options.tools);
+      const messages = buildToolCallMessages(step, input, tool);
       // One first try and one repair that shows the model what was wrong.
       for (let round = 0; round < 2; round++) {
         attempts++;
@@ -124,7 +128,7 @@ export function createDistributor(options: DistributorOptions): (request: Dispat
           break;
         }
         const read = readToolCall(answer);
-        const problems = 'call' in read ? check(read.call) : [read.problem];
+        const problems = 'call' in read ? check(read.call, tool) : [read.problem];
         if ('call' in read && problems.length === 0) {
           return { call: read.call, path, engineId: engine.id, attempts, usage, durationMs: performance.now() - started };
         }

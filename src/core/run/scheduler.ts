@@ -6,6 +6,7 @@ import {
   PlanParseError,
   RunAbortedError,
   StepwiseError,
+  ToolMismatchError,
   ToolTimeoutError,
   UnknownToolError,
 } from '../errors.ts';
@@ -922,7 +923,10 @@ export class Scheduler {
       if (!current()) return;
       let call = this.transact(() => this.acceptCall(entry, record));
       let tool = this.toolFor(call);
-      if (this.requiresApproval(tool)) {
+      // Approval follows the planned tool and the tool actually called: either with side
+      // effects stops the step.
+      const planned = this.toolsByName.get(entry.step.tool);
+      if (this.requiresApproval(tool) || (planned !== undefined && this.requiresApproval(planned))) {
         call = await new Promise<ToolCall>((resolve) => {
           this.transact(() => {
             execution.approve = resolve;
@@ -965,6 +969,9 @@ export class Scheduler {
     entry.call = record.call;
     delete entry.retry;
     this.emit({ type: 'call-resolved', id: entry.step.id, dispatch: record });
+    this.toolFor(record.call);
+    // Only the person's own edit may call another tool than the plan names.
+    if (record.path !== 'edited' && record.call.name !== entry.step.tool) throw new ToolMismatchError(entry.step.tool, record.call.name);
     this.validateCall(record.call);
     return record.call;
   }
