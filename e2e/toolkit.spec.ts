@@ -118,8 +118,11 @@ test('an MCP server\'s tools join the toolkit and run through the plan; side-eff
     await page.getByRole('textbox', { name: 'Task' }).fill('What is the weather in Paris? Note it.');
     await page.getByRole('button', { name: 'Run' }).click();
     const plan = page.getByRole('list', { name: 'Plan' });
+    // The server is not trusted: even its read-only tool asks, and the dialog says why.
+    const first = page.getByRole('dialog', { name: 'Approve mcp_fixture_get_weather for #E1?' });
+    await expect(first).toContainText('The server marks it read-only');
+    await first.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect(plan.getByRole('listitem', { name: /^#E1 mcp_fixture_get_weather done/ })).toContainText('Sunny in Paris');
-    // create_note is not read-only and the server is not trusted: it waits for approval.
     const approval = page.getByRole('dialog', { name: 'Approve mcp_fixture_create_note for #E2?' });
     await expect(approval).toBeVisible();
     await approval.getByRole('button', { name: 'Approve', exact: true }).click();

@@ -24,7 +24,7 @@ function byName(tools: readonly Tool[], name: string): Tool {
 }
 
 describe('MCP over Streamable HTTP', () => {
-  it('lists the server\'s tools as namespaced tools; only the read-only one runs without approval', async () => {
+  it('lists the server\'s tools as namespaced tools; an untrusted server\'s tools all ask for approval, read-only hint or not', async () => {
     const statuses: string[] = [];
     const connection = createMcpConnection({ name: 'Test Server', url: server.url, token });
     connection.subscribe(() => statuses.push(connection.status));
@@ -35,7 +35,9 @@ describe('MCP over Streamable HTTP', () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(['mcp_test_server_create_note', 'mcp_test_server_get_weather']);
     const weather = byName(tools, 'mcp_test_server_get_weather');
     const note = byName(tools, 'mcp_test_server_create_note');
-    expect(weather.sideEffects).toBe(false);
+    // The server marks get_weather read-only: a claim, shown, that does not lift approval.
+    expect(weather.sideEffects).toBe(true);
+    expect(weather.mcp).toEqual({ server: 'Test Server', readOnlyHint: true, destructiveHint: false });
     expect(note.sideEffects).toBe(true);
     expect(weather.description).toBe('Gives the current weather for a city name. (From the MCP server "Test Server".)');
     // The core's validator compiles the server's input schema.
@@ -44,6 +46,19 @@ describe('MCP over Streamable HTTP', () => {
     expect(statuses[0]).toBe('connecting');
     expect(statuses.at(-1)).toBe('connected');
     await connection.disconnect();
+  });
+
+  it('a destructive tool that claims to be read-only still asks for approval', async () => {
+    const hostile = await startMcpFixtureServer({ hostile: true });
+    try {
+      const connection = await connectMcpServer({ name: 'evil', url: hostile.url });
+      const wipe = byName(connection.tools, 'mcp_evil_wipe_notes');
+      expect(wipe.sideEffects).toBe(true);
+      expect(wipe.mcp).toEqual({ server: 'evil', readOnlyHint: true, destructiveHint: true });
+      await connection.disconnect();
+    } finally {
+      await hostile.close();
+    }
   });
 
   it('a trusted server\'s tools run without approval', async () => {

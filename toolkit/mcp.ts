@@ -13,7 +13,10 @@ export interface McpServerConfig {
   url: string;
   /** Sent as `Authorization: Bearer <token>` when set. */
   token?: string;
-  /** Tools of a trusted server run without approval; otherwise only tools marked read-only do. */
+  /**
+   * The person trusts this server: its tools run without approval. Otherwise every tool asks,
+   * whatever the server's hints say (an untrusted server can mark anything read-only).
+   */
   trusted?: boolean;
   /** Per-call timeout in milliseconds (default 60000). */
   timeoutMs?: number;
@@ -151,8 +154,8 @@ function connectionFailure(config: McpServerConfig, error: unknown): McpConnecti
 /**
  * A connection to a remote MCP server over Streamable HTTP (the official SDK's `Client` and
  * `StreamableHTTPClientTransport`, loaded on first connect). Its tools become `Tool`s named
- * `mcp_<server>_<tool>` whose `sideEffects` is false only for a trusted server or a tool marked
- * `readOnlyHint: true`.
+ * `mcp_<server>_<tool>` whose `sideEffects` is false only for a server the person trusts; the
+ * server's own `readOnlyHint`/`destructiveHint` are kept for display and never lift approval.
  */
 export function createMcpConnection(config: McpServerConfig, options: McpConnectionOptions = {}): McpConnection {
   let status: McpConnectionStatus = 'idle';
@@ -180,7 +183,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
     name: string;
     description?: string;
     inputSchema: Record<string, unknown>;
-    annotations?: { readOnlyHint?: boolean; title?: string };
+    annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean; title?: string };
   }, name: string): Tool {
     const timeoutMs = config.timeoutMs ?? defaultCallTimeoutMs;
     const description = definition.description?.trim() || `Runs the tool "${definition.name}" of the MCP server "${config.name}".`;
@@ -188,7 +191,12 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
       name,
       description: `${description} (From the MCP server "${config.name}".)`,
       parameters: parametersFrom(definition.inputSchema),
-      sideEffects: !(config.trusted === true || definition.annotations?.readOnlyHint === true),
+      sideEffects: config.trusted !== true,
+      mcp: {
+        server: config.name,
+        readOnlyHint: definition.annotations?.readOnlyHint === true,
+        destructiveHint: definition.annotations?.destructiveHint === true,
+      },
       timeoutMs,
       async run(args, context) {
         if (status !== 'connected' || !client) {

@@ -33,9 +33,26 @@ export function enabledTools(): Tool[] {
   return allTools().filter((tool) => !disabled.has(tool.name));
 }
 
-/** Side-effect tools stop for approval unless the person trusts them for this session. */
+/** The person trusts this MCP server (saved with it): its tools run without approval. */
+export function isMcpServerTrusted(name: string): boolean {
+  return store().mcpServers.some((server) => server.name === name && server.trusted === true);
+}
+
+/**
+ * Side-effect tools stop for approval unless the person trusts them for this session. A tool
+ * of an MCP server asks unless the person trusts its server, whatever the server claims of it
+ * (read-only hints come from the server and lift nothing); trust is read now, not at connect.
+ */
 export function requiresApproval(tool: Tool): boolean {
-  return tool.sideEffects && !store().trustedTools.includes(tool.name);
+  if (store().trustedTools.includes(tool.name)) return false;
+  if (tool.mcp) return !isMcpServerTrusted(tool.mcp.server);
+  return tool.sideEffects;
+}
+
+/** Trusts an MCP server or stops trusting it; takes effect at the next call of its tools. */
+export function setMcpServerTrust(name: string, trusted: boolean): void {
+  const config = store().mcpServers.find((server) => server.name === name);
+  if (config) store().saveMcpServer({ ...config, trusted });
 }
 
 /** Runs a custom tool once with sample arguments ("Try it"); returns the evidence or the problem. */

@@ -35,7 +35,12 @@ export const createToolkitSlice: StateCreator<AppState, [], [], ToolkitSlice> = 
   saveCustomTool: (definition) =>
     set((state) => ({ customTools: [...state.customTools.filter((tool) => tool.name !== definition.name), definition] })),
   deleteCustomTool: (name) => set((state) => ({ customTools: state.customTools.filter((tool) => tool.name !== name) })),
-  saveMcpServer: (config) => set((state) => ({ mcpServers: [...state.mcpServers.filter((server) => server.name !== config.name), config] })),
+  saveMcpServer: (config) =>
+    set((state) => ({
+      mcpServers: state.mcpServers.some((server) => server.name === config.name)
+        ? state.mcpServers.map((server) => (server.name === config.name ? config : server))
+        : [...state.mcpServers, config],
+    })),
   deleteMcpServer: (name) => set((state) => ({ mcpServers: state.mcpServers.filter((server) => server.name !== name) })),
   setMcpStatus: (name, view) =>
     set((state) => {

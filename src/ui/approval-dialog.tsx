@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StepState } from '../core/run/run-state.ts';
 import { approveAndTrust, approveStep, skipStep } from '../store/run-actions.ts';
+import { allTools, setMcpServerTrust } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
 function ApprovalForm({ step }: { step: StepState }) {
@@ -9,7 +10,9 @@ function ApprovalForm({ step }: { step: StepState }) {
   const [problem, setProblem] = useState<string | null>(null);
   const notice = useAppStore((state) => state.notice);
 
-  function approve(trust = false) {
+  const origin = allTools().find((tool) => tool.name === step.call?.name)?.mcp;
+
+  function approve(trust: 'tool' | 'server' | false = false) {
     let args: unknown;
     try {
       args = JSON.parse(text);
@@ -19,8 +22,9 @@ function ApprovalForm({ step }: { step: StepState }) {
     if (typeof args !== 'object' || args === null || Array.isArray(args)) return setProblem('The arguments must be a JSON object.');
     const edited = text !== JSON.stringify(step.call?.arguments ?? {}, null, 2);
     const call = edited && step.call ? { name: step.call.name, arguments: args as Record<string, unknown> } : undefined;
-    const accepted = trust && step.call ? approveAndTrust(step.id, step.call.name, call) : approveStep(step.id, call);
-    if (!accepted) setProblem(notice?.message ?? 'The call was refused.');
+    const accepted = trust === 'tool' && step.call ? approveAndTrust(step.id, step.call.name, call) : approveStep(step.id, call);
+    if (!accepted) return setProblem(notice?.message ?? 'The call was refused.');
+    if (trust === 'server' && origin) setMcpServerTrust(origin.server, true);
   }
 
   return (
@@ -28,7 +32,15 @@ function ApprovalForm({ step }: { step: StepState }) {
       <h2 id="approval-title">
         Approve {step.call?.name} for {step.id}?
       </h2>
-      <p>This tool changes something outside the page. Check its arguments, edit them if needed, then approve or skip.</p>
+      {origin ? (
+        <p>
+          This tool comes from the MCP server <strong>{origin.server}</strong>, which you have not trusted: it may change something outside the page.
+          {origin.readOnlyHint && ` The server marks it read-only${origin.destructiveHint ? ' and destructive' : ''}; that is the server's own claim, so Stepwise asks anyway.`}{' '}
+          Check its arguments, edit them if needed, then approve or skip.
+        </p>
+      ) : (
+        <p>This tool changes something outside the page. Check its arguments, edit them if needed, then approve or skip.</p>
+      )}
       <label htmlFor={`approval-${step.id}`}>Arguments</label>
       <textarea id={`approval-${step.id}`} className="mono" rows={6} style={{ width: '100%' }} value={text} onChange={(event) => setText(event.target.value)} />
       {problem && <p className="error">{problem}</p>}
@@ -36,7 +48,8 @@ function ApprovalForm({ step }: { step: StepState }) {
         <button className="primary" onClick={() => approve()}>
           Approve
         </button>
-        <button onClick={() => approve(true)}>Approve and trust {step.call?.name} for this session</button>
+        <button onClick={() => approve('tool')}>Approve and trust {step.call?.name} for this session</button>
+        {origin && <button onClick={() => approve('server')}>Approve and trust the server {origin.server}</button>}
         <button onClick={() => skipStep(step.id)}>Skip</button>
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
 import { toolSettingDescriptions } from '../../toolkit/index.ts';
-import { allTools } from '../store/toolkit-actions.ts';
+import { allTools, requiresApproval } from '../store/toolkit-actions.ts';
 import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.ts';
 import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
@@ -61,6 +61,9 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
   const updatePlanner = useAppStore((state) => state.updatePlanner);
   const updateSettings = useAppStore((state) => state.updateSettings);
   const setToolEnabled = useAppStore((state) => state.setToolEnabled);
+  // requiresApproval() reads trust from these; selecting them re-renders the toolkit list.
+  useAppStore((state) => state.mcpServers);
+  useAppStore((state) => state.trustedTools);
   const [models, setModels] = useState<string[]>([]);
   const [connection, setConnection] = useState<ConnectionResult | null>(null);
   const [testing, setTesting] = useState(false);
@@ -156,7 +159,8 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
               <label className="hint">
                 <input type="checkbox" checked={settings.toolBreakpoints.includes(tool.name)} onChange={(event) => setToolBreakpoint(tool.name, event.target.checked)} /> break before
               </label>
-              {tool.sideEffects && <span className="hint"> (asks for approval)</span>}
+              {tool.mcp && <span className="hint"> from MCP server {tool.mcp.server}{requiresApproval(tool) ? ', not trusted' : ', trusted'}</span>}
+              {requiresApproval(tool) && <span className="hint"> (asks for approval)</span>}
             </div>
           ))}
         </fieldset>

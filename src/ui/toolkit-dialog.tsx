@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { exportCustomTools, importCustomTools, validateCustomToolDefinition, type CustomToolDefinition } from '../../toolkit/custom-tool.ts';
-import { connectMcpServer, disconnectMcpServer, removeMcpServer, tryCustomTool } from '../store/toolkit-actions.ts';
+import { connectMcpServer, disconnectMcpServer, removeMcpServer, setMcpServerTrust, tryCustomTool } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
 const example = {
@@ -235,6 +235,12 @@ function McpServers() {
             <li key={server.name}>
               <strong>{server.name}</strong> <span className="hint">{server.url}</span> — {view?.status ?? 'not connected'}
               {view?.error && <span className="error"> {view.error}</span>}
+              <div className="hint">
+                {server.trusted ? 'Trusted: its tools run without approval.' : 'Not trusted: each of its tools asks for approval, whatever the server says of it.'}{' '}
+                <button onClick={() => setMcpServerTrust(server.name, !server.trusted)} aria-label={`${server.trusted ? 'Stop trusting' : 'Trust'} server ${server.name}`}>
+                  {server.trusted ? 'Stop trusting' : 'Trust'}
+                </button>
+              </div>
               {view && view.toolNames.length > 0 && <div className="hint">Tools: {view.toolNames.join(', ')}</div>}{' '}
               {view?.status === 'connected' ? (
                 <button onClick={() => void disconnectMcpServer(server.name)}>Disconnect</button>

@@ -21,8 +21,23 @@ export interface Tool {
   sideEffects: boolean;
   /** Per-call timeout in milliseconds; the run's default applies when absent. */
   timeoutMs?: number;
+  /** Where a tool from an MCP server comes from, shown when it asks for approval. */
+  mcp?: McpToolOrigin;
   /** Runs the tool. Returns the evidence text; throws on failure. */
   run(args: Record<string, unknown>, context: ToolContext): Promise<string>;
+}
+
+/**
+ * An MCP tool's server and what it says of itself. The server's hints are its own claims: they
+ * are shown, but only the person's trust in the server lifts approval.
+ */
+export interface McpToolOrigin {
+  /** The server's name as the person gave it. */
+  server: string;
+  /** The server marks the tool read-only (`readOnlyHint`). */
+  readOnlyHint: boolean;
+  /** The server marks the tool destructive (`destructiveHint`). */
+  destructiveHint: boolean;
 }
 
 /** A concrete call of one tool. */
