@@ -176,6 +176,25 @@ const indexOf = (events: readonly RunEvent[], predicate: (event: RunEvent) => bo
 const plannerRequests = () => server.requests.filter((request) => JSON.stringify(request.body ?? '').includes(plannerMatch));
 
 describe('startRun against the fixture planner server', () => {
+  it('runs a plan the person chose without asking the planner; unknown tools are plan errors', async () => {
+    const { tools, records } = createTools(5);
+    script('never asked');
+    const planText = `${comparePlan}\n#E4 = send_mail[#E3]`;
+    const { outcome, events, run } = await runAgent(tools, { planText });
+    expect(plannerRequests()).toHaveLength(0);
+    expect(outcome.status).toBe('done');
+    expect(records.map((record) => record.tool).sort()).toEqual(['llm', 'search_wiki', 'search_wiki']);
+    const steps = run.scheduler.snapshot().steps;
+    expect(steps.map((step) => [step.id, step.status])).toEqual([
+      ['#E1', 'done'],
+      ['#E2', 'done'],
+      ['#E3', 'done'],
+      ['#E4', 'failed'],
+    ]);
+    expect(ofType(events, 'plan-delta').map((event) => event.text).join('')).toBe(planText);
+    expect(ofType(events, 'plan-end')[0]?.errors.map((problem) => problem.message).join(' ')).toContain('send_mail');
+  });
+
   it('streams the plan, runs independent steps in parallel while it streams, and answers', async () => {
     const { tools, records } = createTools(300);
     script(comparePlan, 200);

@@ -49,6 +49,12 @@ export interface AgentOptions
    * before this one may keep their evidence.
    */
   replanFrom?: string;
+  /**
+   * A plan the person chose (written by hand, or taken from an imported trace): parsed with
+   * this page's tools and run as it is; the planner is not asked. Unknown tools and other
+   * problems show as plan errors on their steps.
+   */
+  planText?: string;
 }
 
 export interface AgentOutcome {
@@ -124,7 +130,20 @@ export function startRun(options: AgentOptions): AgentRun {
     return { stepCount: previous.steps.length };
   }
 
+  /** The person's own plan text, parsed like the planner's and run without asking the planner. */
+  function givenPlan(text: string): { stepCount: number } {
+    emit({ type: 'plan-start' });
+    emit({ type: 'plan-delta', text });
+    const parser = new PlanStreamParser(toolNames);
+    parser.push(text).forEach(addStep);
+    const finished = parser.finish();
+    finished.steps.forEach(addStep);
+    emit({ type: 'plan-end', errors: finished.plan.errors, warnings: finished.plan.warnings, durationMs: 0 });
+    return { stepCount: finished.plan.steps.length };
+  }
+
   async function plan(): Promise<{ stepCount: number; error?: unknown }> {
+    if (options.planText !== undefined) return givenPlan(options.planText);
     const reused = replan();
     if (reused) return reused;
     emit({ type: 'plan-start' });

@@ -3,11 +3,13 @@ import { toErrorInfo } from '../core/run/error-info.ts';
 import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
 import { exportTrace, type StepwiseTrace } from '../core/trace/trace.ts';
+import { formatPlanText } from '../core/plan/plan-text.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
 import { enabledTools, requiresApproval } from './toolkit-actions.ts';
 import { buildEngines } from './engines.ts';
+import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
 import { useAppStore } from './store.ts';
 
@@ -34,6 +36,8 @@ export async function runTask(task: string, options: { paused?: boolean } = {}):
 export async function resumeRun(runId: string): Promise<void> {
   const summary = store().runIndex.find((run) => run.id === runId);
   if (!summary) return;
+  // An imported trace's plan was written by someone else: it never runs by itself.
+  if (summary.imported) return store().setNotice({ message: 'An imported run replays; it is never resumed.', hint: 'Use "Run this plan…" to run its steps, each with your approval.' });
   const events = await eventLog.read(runId);
   await launch(runId, summary.task, { resume: events, show: () => store().showRun(runId, events, summary) });
 }
@@ -61,10 +65,28 @@ export async function replanFrom(stepId: string, note: string): Promise<void> {
   await launch(activeRunId, summary.task, { resume: events, replanFrom: stepId, note: `${keep}${note}`, show: () => store().showRun(activeRunId, events, summary) });
 }
 
+/**
+ * Runs the plan of an imported run, as it is shown, as a new run of this page: parsed with this
+ * page's tools, and every step that calls a tool waits for the person's approval. The imported
+ * run stays as it was.
+ */
+export async function runImportedPlan(runId: string): Promise<void> {
+  const { activeRunId, activeRun, runIndex } = store();
+  const summary = runIndex.find((run) => run.id === runId);
+  if (!summary?.imported || activeRunId !== runId || !activeRun) return;
+  const planText = formatPlanText(activeRun.steps);
+  const newRunId = globalThis.crypto.randomUUID();
+  await launch(newRunId, summary.task, {
+    planText,
+    approveEveryStep: true,
+    show: () => store().showRun(newRunId, [], { id: newRunId, task: summary.task, createdAt: new Date().toISOString() }),
+  });
+}
+
 async function launch(
   runId: string,
   task: string,
-  options: { paused?: boolean; resume?: RunEvent[]; replanFrom?: string; note?: string; show: () => void },
+  options: { paused?: boolean; resume?: RunEvent[]; replanFrom?: string; note?: string; planText?: string; approveEveryStep?: boolean; show: () => void },
 ): Promise<void> {
   if (live) stopRun();
   stopReplay();
@@ -92,11 +114,12 @@ async function launch(
     defaultTimeoutMs: settings.toolTimeoutMs,
     pauseBeforeEachStep: settings.pauseBeforeEachStep,
     breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
-    requiresApproval,
+    requiresApproval: options.approveEveryStep ? () => true : requiresApproval,
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.replanFrom ? { replanFrom: options.replanFrom } : {}),
     ...(options.note ? { note: options.note } : {}),
+    ...(options.planText !== undefined ? { planText: options.planText } : {}),
   });
   live = run;
   // "Step" with no run yet: hold the first step; Step and Continue go on from there.
@@ -188,7 +211,8 @@ const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
 export async function restoreAfterReload(): Promise<void> {
   await useAppStore.persist.rehydrate();
   const { runIndex, updateRunSummary } = store();
-  for (const run of runIndex) if (unfinishedPhases.has(run.status)) updateRunSummary(run.id, { status: 'interrupted' });
+  // Imported runs were never running here: they replay, so they are never "interrupted".
+  for (const run of runIndex) if (unfinishedPhases.has(run.status) && !run.imported) updateRunSummary(run.id, { status: 'interrupted' });
   const latest = store().runIndex[0];
   if (latest && !live) await openRun(latest.id);
 }
@@ -227,6 +251,7 @@ export async function exportActiveTrace(): Promise<string> {
     settings,
     tools: enabledTools().map((tool) => tool.name),
     events: await eventLog.read(activeRunId),
+    secrets: knownSecrets(store()),
   });
 }
 

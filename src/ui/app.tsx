@@ -24,6 +24,7 @@ import { RunHistory } from './run-history.tsx';
 import { enabledTools } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
+import { ImportedRunPanel } from './imported-run.tsx';
 import { Markdown } from './markdown.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 import { ToolkitDialog } from './toolkit-dialog.tsx';
@@ -149,7 +150,7 @@ function TaskBar() {
 function Notice() {
   const notice = useAppStore((state) => state.notice);
   const progress = useAppStore((state) => state.modelProgress);
-  const interrupted = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId && run.status === 'interrupted'));
+  const interrupted = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId && run.status === 'interrupted' && !run.imported));
   return (
     <>
       {interrupted && (
@@ -280,6 +281,7 @@ export function App() {
             </p>
           )}
           <Notice />
+          <ImportedRunPanel />
           <Welcome />
           <ApprovalDialogs />
           <PlanList />
