@@ -225,6 +225,13 @@ export async function openRun(runId: string): Promise<void> {
   store().showRun(runId, events, summary);
 }
 
+/** Takes the run off the screen (it stays in the history). */
+export function closeActiveRun(): void {
+  if (live) stopRun();
+  stopReplay();
+  useAppStore.setState({ activeRunId: null, activeRun: null, stepBreakpoints: [] });
+}
+
 /** Deletes a run and its events. */
 export async function deleteRun(runId: string): Promise<void> {
   if (store().activeRunId === runId && live) stopRun();

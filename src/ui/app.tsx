@@ -25,6 +25,7 @@ import { enabledTools } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
 import { ImportedRunPanel } from './imported-run.tsx';
+import { PanelBoundary } from './panel-boundary.tsx';
 import { Markdown } from './markdown.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 import { ToolkitDialog } from './toolkit-dialog.tsx';
@@ -268,11 +269,15 @@ export function App() {
         <h1>Stepwise</h1>
         <span className="hint">plan → call tools → solve, one step at a time</span>
         <span className="spacer" />
-        <TracePanel />
+        <PanelBoundary name="Trace controls">
+          <TracePanel />
+        </PanelBoundary>
         <button onClick={() => setToolsOpen(true)}>Tools</button>
         <button onClick={() => setSettingsOpen(true)}>Settings</button>
       </header>
-      <TaskBar />
+      <PanelBoundary name="Task bar">
+        <TaskBar />
+      </PanelBoundary>
       <main className="workspace">
         <div>
           {zeroServer.status === 'in-browser' && (
@@ -280,22 +285,40 @@ export function App() {
               {zeroServer.message}
             </p>
           )}
-          <Notice />
-          <ImportedRunPanel />
-          <Welcome />
-          <ApprovalDialogs />
-          <PlanList />
+          <PanelBoundary name="Notices">
+            <Notice />
+            <ImportedRunPanel />
+            <Welcome />
+            <ApprovalDialogs />
+          </PanelBoundary>
+          <PanelBoundary name="Plan">
+            <PlanList />
+          </PanelBoundary>
         </div>
         <aside>
-          <SummaryRegion />
-          <GraphPanel />
-          <TimelinePanel />
-          <UsagePanel />
-          <RunHistory />
+          <PanelBoundary name="Summary">
+            <SummaryRegion />
+          </PanelBoundary>
+          <PanelBoundary name="Graph">
+            <GraphPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Timeline">
+            <TimelinePanel />
+          </PanelBoundary>
+          <PanelBoundary name="Usage">
+            <UsagePanel />
+          </PanelBoundary>
+          <PanelBoundary name="History">
+            <RunHistory />
+          </PanelBoundary>
         </aside>
       </main>
-      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
-      <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
+      <PanelBoundary name="Settings">
+        <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      </PanelBoundary>
+      <PanelBoundary name="Tools">
+        <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
+      </PanelBoundary>
     </div>
   );
 }
