@@ -176,6 +176,25 @@ const indexOf = (events: readonly RunEvent[], predicate: (event: RunEvent) => bo
 const plannerRequests = () => server.requests.filter((request) => JSON.stringify(request.body ?? '').includes(plannerMatch));
 
 describe('startRun against the fixture planner server', () => {
+  it('cuts a plan that streams without end at maxPlanSteps: the planner is stopped, kept steps run, the run fails with the reason', async () => {
+    const { tools, records } = createTools(1);
+    const endless = Array.from({ length: 2000 }, (_, index) => `Plan: Look up ${index}.\n#E${index + 1} = search_wiki[Topic ${index}]`).join('\n');
+    script(endless, 0);
+    const { outcome, events, run } = await runAgent(tools, { maxPlanSteps: 25 });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ name: 'PlanTooLongError', message: expect.stringContaining('more than 25 steps') });
+    expect(run.scheduler.snapshot().steps).toHaveLength(25);
+    expect(records).toHaveLength(25);
+    expect(ofType(events, 'plan-failed')).toHaveLength(1);
+    expect(ofType(events, 'plan-failed')[0]?.error.hint).toMatch(/Most steps in a plan/);
+    expect(ofType(events, 'solve-start')).toHaveLength(0);
+
+    // A plan given by hand (an imported trace's, say) is cut the same way.
+    const given = await runAgent(tools, { maxPlanSteps: 3, planText: endless.split('\n').slice(0, 20).join('\n') });
+    expect(given.outcome.error?.name).toBe('PlanTooLongError');
+    expect(given.run.scheduler.snapshot().steps).toHaveLength(3);
+  });
+
   it('runs a plan the person chose without asking the planner; unknown tools are plan errors', async () => {
     const { tools, records } = createTools(5);
     script('never asked');

@@ -1,5 +1,5 @@
 import { createDistributor } from './dispatch/distributor.ts';
-import { EndpointError, isAbortError, isTransientError, RunAbortedError } from './errors.ts';
+import { EndpointError, isAbortError, isTransientError, PlanTooLongError, RunAbortedError } from './errors.ts';
 import { toErrorInfo } from './run/error-info.ts';
 import type { ChatEngine } from './llm/types.ts';
 import { PlanStreamParser } from './plan/plan-stream.ts';
@@ -55,6 +55,12 @@ export interface AgentOptions
    * problems show as plan errors on their steps.
    */
   planText?: string;
+  /**
+   * The most steps a plan may have (default 300). A planner that ignores its token limit can
+   * stream thousands; past the limit the plan is cut there and the run fails with
+   * `PlanTooLongError` after the steps it kept have run.
+   */
+  maxPlanSteps?: number;
 }
 
 export interface AgentOutcome {
@@ -71,6 +77,9 @@ export interface AgentRun {
   abort(): void;
   readonly done: Promise<AgentOutcome>;
 }
+
+/** Plans longer than this are cut unless the run says otherwise (`maxPlanSteps`). */
+export const defaultMaxPlanSteps = 300;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -114,7 +123,20 @@ export function startRun(options: AgentOptions): AgentRun {
   const replanIndex = options.replanFrom ? (previous?.steps.findIndex((step) => step.id === options.replanFrom) ?? -1) : -1;
   const keptSteps = replanIndex >= 0 ? (previous?.steps.slice(0, replanIndex) ?? []) : (previous?.steps ?? []);
   const finishedBefore = new Map(keptSteps.filter((step) => step.status === 'done').map((step) => [step.id, step]));
+  const maxPlanSteps = options.maxPlanSteps ?? defaultMaxPlanSteps;
+  // Aborted when the plan grows past maxPlanSteps: the planner stops, the run goes on.
+  const plannerController = new AbortController();
+  controller.signal.addEventListener('abort', () => plannerController.abort(controller.signal.reason), { once: true });
+  let planTooLong: PlanTooLongError | undefined;
+  let stepsAdded = 0;
   const addStep = ({ step, errors }: StreamedStep) => {
+    if (planTooLong) return;
+    if (stepsAdded >= maxPlanSteps) {
+      planTooLong = new PlanTooLongError(maxPlanSteps);
+      plannerController.abort(planTooLong);
+      return;
+    }
+    stepsAdded++;
     const finished = finishedBefore.get(step.id);
     if (finished && errors.length === 0 && finished.tool === step.tool && finished.input === step.input && finished.evidence !== undefined) {
       scheduler.restoreStep(step, { text: finished.evidence, originalLength: finished.evidenceLength ?? finished.evidence.length, truncated: finished.truncated ?? false });
@@ -122,11 +144,12 @@ export function startRun(options: AgentOptions): AgentRun {
   };
 
   /** A resumed run whose plan was complete: its steps again, finished ones restored. */
-  function replan(): { stepCount: number } | undefined {
+  function replan(): { stepCount: number; error?: unknown } | undefined {
     if (options.replanFrom || !previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
     for (const step of previous.steps) {
       addStep({ step: { id: step.id, tool: step.tool, input: step.input, deps: [...step.deps], thought: step.thought, args: step.args, line: step.line }, errors: [...step.planErrors] });
     }
+    if (planTooLong) return cutPlan();
     return { stepCount: previous.steps.length };
   }
 
@@ -138,8 +161,16 @@ export function startRun(options: AgentOptions): AgentRun {
     parser.push(text).forEach(addStep);
     const finished = parser.finish();
     finished.steps.forEach(addStep);
+    if (planTooLong) return cutPlan();
     emit({ type: 'plan-end', errors: finished.plan.errors, warnings: finished.plan.warnings, durationMs: 0 });
     return { stepCount: finished.plan.steps.length };
+  }
+
+  /** The plan passed maxPlanSteps: the steps kept run, then the run fails with the reason. */
+  function cutPlan(): { stepCount: number; error: PlanTooLongError } {
+    const error = planTooLong ?? new PlanTooLongError(maxPlanSteps);
+    emit({ type: 'plan-failed', error: toErrorInfo(error) });
+    return { stepCount: stepsAdded, error };
   }
 
   async function plan(): Promise<{ stepCount: number; error?: unknown }> {
@@ -163,7 +194,7 @@ export function startRun(options: AgentOptions): AgentRun {
             // which vLLM checks before it starts.
             maxTokens: 4096,
             temperature: 0,
-            signal: controller.signal,
+            signal: plannerController.signal,
             ...(json ? { jsonSchema: buildPlanSchema(options.tools), schemaName: 'plan' } : {}),
           },
           (chunk) => {
@@ -187,12 +218,14 @@ export function startRun(options: AgentOptions): AgentRun {
           ({ errors, warnings } = finished.plan);
           stepCount = finished.plan.steps.length;
         }
+        if (planTooLong) return cutPlan();
         if (result.finishReason === 'length') {
           warnings = [...warnings, { message: 'The planner stopped at its token limit; the plan may be incomplete.' }];
         }
         emit({ type: 'plan-end', errors, warnings, usage: result.usage, durationMs: performance.now() - startedAt });
         return { stepCount };
       } catch (error) {
+        if (planTooLong && !controller.signal.aborted) return cutPlan();
         const retryable = text === '' && attempt < retries && isTransientError(error) && !controller.signal.aborted;
         if (!retryable) {
           if (!isAbortError(error)) emit({ type: 'plan-failed', error: toErrorInfo(error) });

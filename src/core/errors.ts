@@ -78,6 +78,19 @@ export class ToolMismatchError extends StepwiseError {
   }
 }
 
+/** A plan has more steps than the run allows; Stepwise stopped reading it there. */
+export class PlanTooLongError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'PlanTooLongError';
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`The plan has more than ${limit} steps: Stepwise stopped reading it after step ${limit}, and the answer was not written.`, {
+      hint: 'A planner that ignores its token limit can write steps without end. Check the planner, or raise "Most steps in a plan" in Settings → Run.',
+    });
+    this.limit = limit;
+  }
+}
+
 /** A tool ran longer than its timeout. */
 export class ToolTimeoutError extends StepwiseError {
   // Spelled out: minifiers rename classes, and the name reaches traces and the UI.

@@ -112,6 +112,7 @@ async function launch(
     concurrency: settings.concurrency,
     evidenceLimit: settings.evidenceLimit,
     defaultTimeoutMs: settings.toolTimeoutMs,
+    maxPlanSteps: settings.maxPlanSteps,
     pauseBeforeEachStep: settings.pauseBeforeEachStep,
     breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
     requiresApproval: options.approveEveryStep ? () => true : requiresApproval,

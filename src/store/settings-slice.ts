@@ -1,3 +1,4 @@
+import { defaultMaxPlanSteps } from '../core/agent.ts';
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store.ts';
 
@@ -37,6 +38,8 @@ export interface Settings {
   /** Evidence longer than this many characters is cut with a marker. */
   evidenceLimit: number;
   toolTimeoutMs: number;
+  /** Plans longer than this are cut there, with a message (a planner can write steps without end). */
+  maxPlanSteps: number;
   pauseBeforeEachStep: boolean;
   /** Tools that pause the run before any step using them. */
   toolBreakpoints: string[];
@@ -52,6 +55,7 @@ export const defaultSettings: Settings = {
   concurrency: 4,
   evidenceLimit: 8000,
   toolTimeoutMs: 30_000,
+  maxPlanSteps: defaultMaxPlanSteps,
   pauseBeforeEachStep: false,
   toolBreakpoints: [],
   toolSettings: { wikiLanguage: 'en' },

@@ -177,6 +177,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
           <div className="form-grid">
             <NumberSetting id="concurrency" label="Steps at once" value={settings.concurrency} min={1} onChange={(concurrency) => updateSettings({ concurrency })} />
             <NumberSetting id="evidence-limit" label="Evidence limit (characters)" value={settings.evidenceLimit} min={100} onChange={(evidenceLimit) => updateSettings({ evidenceLimit })} />
+            <NumberSetting id="max-plan-steps" label="Most steps in a plan" value={settings.maxPlanSteps} min={1} onChange={(maxPlanSteps) => updateSettings({ maxPlanSteps })} />
             <NumberSetting id="tool-timeout" label="Tool timeout (ms)" value={settings.toolTimeoutMs} min={100} onChange={(toolTimeoutMs) => updateSettings({ toolTimeoutMs })} />
             <span />
             <label>

@@ -6,6 +6,8 @@ import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
 
 const previewLength = 1500;
+/** Even "Show all" stops here: a 20 MB input or evidence would stall the page for seconds. */
+const showAllLength = 200_000;
 const integer = new Intl.NumberFormat('en-US');
 const characters = (count: number) => `${integer.format(count)} characters`;
 
@@ -17,7 +19,7 @@ const characters = (count: number) => `${integer.format(count)} characters`;
 function SubstitutedInput({ text, substitutions }: { text: string; substitutions: readonly Substitution[] }) {
   const [showAll, setShowAll] = useState(false);
   const long = text.length > previewLength;
-  const shown = long && !showAll ? previewLength : text.length;
+  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
   const parts: ReactNode[] = [];
   let last = 0;
   for (const substitution of substitutions) {
@@ -41,29 +43,38 @@ function SubstitutedInput({ text, substitutions }: { text: string; substitutions
   );
 }
 
-/** A call's arguments as JSON, cut like the evidence when it is long. */
-function CallArguments({ call }: { call: unknown }) {
+/**
+ * Long text cut to a preview, with a button for the rest (up to `showAllLength`; beyond that
+ * the text says how much is not shown, and the exported trace has all of it).
+ */
+function CutText({ text, className = 'mono' }: { text: string; className?: string }) {
   const [showAll, setShowAll] = useState(false);
-  const json = useMemo(() => JSON.stringify(call), [call]);
-  const long = json.length > previewLength;
+  const long = text.length > previewLength;
+  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
   return (
     <>
-      <div className="mono">{long && !showAll ? `${json.slice(0, previewLength)}…` : json}</div>
-      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(json.length)}`}</button>}
+      <div className={className}>
+        {text.slice(0, shown)}
+        {shown < text.length && (showAll ? ` … (${characters(text.length - shown)} not shown; export the run for all of it)` : '…')}
+      </div>
+      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
     </>
   );
 }
 
+/** A call's arguments as JSON, cut like the evidence when it is long. */
+function CallArguments({ call }: { call: unknown }) {
+  const json = useMemo(() => JSON.stringify(call), [call]);
+  return <CutText text={json} />;
+}
+
 function Evidence({ text, originalLength, truncated }: { text: string; originalLength?: number; truncated?: boolean }) {
-  const [showAll, setShowAll] = useState(false);
-  const long = text.length > previewLength;
   const size = `${characters(originalLength ?? text.length)}${truncated ? ', truncated' : ''}`;
   return (
     <details open>
       <summary>Evidence ({size})</summary>
       {/* Plain text: evidence is data from the web and never rendered as HTML. */}
-      <div className="mono evidence">{long && !showAll ? `${text.slice(0, previewLength)}…` : text}</div>
-      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : 'Show all'}</button>}
+      <CutText text={text} className="mono evidence" />
     </details>
   );
 }
@@ -165,9 +176,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
       ) : (
         <>
-          <div className="mono">
-            {step.id} = {step.tool}[{step.input}]
-          </div>
+          <CutText text={`${step.id} = ${step.tool}[${step.input}]`} />
           {step.substitutedInput !== undefined && step.substitutions && step.substitutions.length > 0 && (
             <div>
               <span className="hint">Input after substitution:</span>
