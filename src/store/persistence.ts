@@ -1,6 +1,7 @@
 import { createStore, del, get, set as setItem, type UseStore } from 'idb-keyval';
 import type { StateStorage } from 'zustand/middleware';
 import type { RunEvent } from '../core/run/events.ts';
+import { redactKnownSecrets } from '../core/trace/trace.ts';
 
 /** zustand `persist` storage over IndexedDB. */
 export const indexedDbStorage: StateStorage = {
@@ -19,17 +20,30 @@ const promisify = <T>(request: IDBRequest<T>) =>
 const batchKey = (runId: string, sequence: number) => `${runId}\u0000${String(sequence).padStart(10, '0')}`;
 const runRange = (runId: string) => IDBKeyRange.bound(`${runId}\u0000`, `${runId}\u0000\uffff`);
 
+/** Options of `EventLog`. */
+export interface EventLogOptions {
+  /** The literal secrets to scrub from every event before it is written (default: none). */
+  secrets?: () => readonly string[];
+}
+
 /**
  * Appends a run's events to IndexedDB as they happen: each burst of events is one `put` of a
  * new record (no read-modify-write), so an event is on disk a few milliseconds after it
- * happened and a reload loses at most that burst.
+ * happened and a reload loses at most that burst. Known secrets (an API key or a token that a
+ * server echoed into evidence or an error) are replaced by `[redacted]` on the way; the events
+ * in memory stay as they are.
  */
 export class EventLog {
   private readonly store: UseStore = createStore('stepwise-events', 'batches');
+  private readonly secrets: () => readonly string[];
   private pending = new Map<string, RunEvent[]>();
   private sequence = new Map<string, number>();
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
+
+  constructor(options: EventLogOptions = {}) {
+    this.secrets = options.secrets ?? (() => []);
+  }
 
   append(runId: string, event: RunEvent): void {
     const queue = this.pending.get(runId) ?? [];
@@ -44,9 +58,11 @@ export class EventLog {
   /** Resolves when everything appended so far is on disk. */
   flush(): Promise<void> {
     this.scheduled = false;
-    const batches = [...this.pending];
+    const pending = [...this.pending];
     this.pending.clear();
-    if (batches.length === 0) return this.writing;
+    if (pending.length === 0) return this.writing;
+    const secrets = this.secrets();
+    const batches = pending.map(([runId, events]) => [runId, redactKnownSecrets(events, secrets)] as const);
     this.writing = this.writing.then(() =>
       this.store('readwrite', async (store) => {
         for (const [runId, events] of batches) {

@@ -13,8 +13,8 @@ import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
 import { useAppStore } from './store.ts';
 
-/** Every run's events go to IndexedDB as they happen. */
-export const eventLog = new EventLog();
+/** Every run's events go to IndexedDB as they happen, without the secrets the page knows. */
+export const eventLog = new EventLog({ secrets: () => knownSecrets(store()) });
 
 // The live run's handle: controls reach its scheduler. Not state: it is not serialisable.
 let live: AgentRun | null = null;
@@ -248,7 +248,7 @@ function stopReplay(): void {
   replaying = null;
 }
 
-/** The run on screen as a trace file, API keys and auth headers removed. */
+/** The run on screen as a trace file, without API keys, auth headers or any secret the page knows. */
 export async function exportActiveTrace(): Promise<string> {
   const { activeRunId, runIndex, settings } = store();
   if (!activeRunId) return '';

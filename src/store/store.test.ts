@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../core/run/events.ts';
+import type { CustomToolDefinition } from '../../toolkit/custom-tool.ts';
+import { knownSecrets } from './known-secrets.ts';
 import { defaultSettings } from './settings-slice.ts';
 import { migrate, useAppStore } from './store.ts';
 
@@ -56,5 +58,78 @@ describe('event log', () => {
     await reloaded.remove('run-a');
     expect(await reloaded.read('run-a')).toEqual([]);
     expect(await reloaded.read('run-b')).toHaveLength(1);
+  });
+});
+
+describe('known secrets', () => {
+  const toolKey = 'k3y-9f8e7d6c5b4a-custom';
+  const bearer = 'bearer-2c4e6a8b0d1f3h5j';
+  const bodySecret = 'body-secret-77a1b2c3';
+  const mcpToken = 'mcp-token-31415926535';
+  const weatherTool: CustomToolDefinition = {
+    name: 'weather_lookup',
+    description: 'Weather for a city.',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    sideEffects: false,
+    request: {
+      method: 'POST',
+      url: 'https://weather.example/v1/now?city={{city}}&appid=owm0123456789abcdef&units=metric',
+      headers: { 'x-api-key': toolKey, Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'X-Trace': '{{city}}' },
+      body: `{"city": "{{city}}", "client_secret": "${bodySecret}", "format": "json"}`,
+    },
+    extract: { kind: 'text' },
+  };
+
+  function withSecrets(): void {
+    const state = useAppStore.getState();
+    state.updatePlanner({ apiKey: 'sk-planner-key-0123456789' });
+    state.saveCustomTool(weatherTool);
+    state.saveMcpServer({ name: 'notes', url: 'https://mcp.example/mcp', token: mcpToken });
+  }
+
+  const echo = (text: string): RunEvent => ({ type: 'evidence', at: 2, id: '#E1', text, originalLength: text.length, truncated: false });
+  // What a server that echoes the request sends back, and an error that quotes the token.
+  const echoed = () => [
+    { type: 'run-start', at: 0, runId: 'run-echo', task: 'Weather?', startedAt: '2026-11-24T00:00:00Z' },
+    { type: 'step-added', at: 1, step: { id: '#E1', tool: 'weather_lookup', input: 'Paris', deps: [] }, errors: [] },
+    echo(`{"headers": {"x-api-key": "${toolKey}", "authorization": "Bearer ${bearer}"}, "url": "/v1/now?appid=owm0123456789abcdef", "body": {"client_secret": "${bodySecret}"}}`),
+    { type: 'step-failed', at: 3, id: '#E1', error: { name: 'McpToolError', message: `The server said: unknown session for token ${mcpToken}` } },
+  ] satisfies RunEvent[];
+
+  it('are the API key, custom tool credentials and MCP tokens, not the ordinary values or the per-call parameters', () => {
+    withSecrets();
+    const secrets = knownSecrets(useAppStore.getState());
+    expect(secrets).toEqual(expect.arrayContaining(['sk-planner-key-0123456789', toolKey, `Bearer ${bearer}`, bearer, 'owm0123456789abcdef', bodySecret, mcpToken]));
+    for (const ordinary of ['application/json', 'metric', 'json', '{{city}}', 'https://mcp.example/mcp']) expect(secrets).not.toContain(ordinary);
+  });
+
+  it('never reach an export, even when a server echoed them into the evidence', async () => {
+    withSecrets();
+    const { eventLog, exportActiveTrace } = await import('./run-actions.ts');
+    for (const event of echoed()) eventLog.append('run-echo', event);
+    useAppStore.getState().showRun('run-echo', echoed(), { id: 'run-echo', task: 'Weather?', createdAt: '2026-11-24T00:00:00Z' });
+    const text = await exportActiveTrace();
+    expect(text).toContain('"type": "evidence"');
+    for (const secret of [toolKey, bearer, 'owm0123456789abcdef', bodySecret, mcpToken]) expect(text).not.toContain(secret);
+    expect(text).toContain('unknown session for token [redacted]');
+  });
+
+  it('are scrubbed from events before they reach IndexedDB; the events in memory stay as they were', async () => {
+    withSecrets();
+    const { EventLog } = await import('./persistence.ts');
+    // The app's own log, which reads the secrets the page knows.
+    const { eventLog } = await import('./run-actions.ts');
+    const events = echoed();
+    for (const event of events) eventLog.append('run-stored', event);
+    await eventLog.flush();
+    const stored = JSON.stringify(await new EventLog().read('run-stored'));
+    expect(stored).toContain('"id":"#E1"');
+    for (const secret of [toolKey, bearer, bodySecret, mcpToken]) expect(stored).not.toContain(secret);
+    expect(JSON.stringify(events)).toContain(toolKey);
+    // Without known secrets the events are stored exactly as they are.
+    const plain = new EventLog({ secrets: () => [] });
+    for (const event of events) plain.append('run-plain', event);
+    await plain.flush();
+    expect(await plain.read('run-plain')).toEqual(events);
   });
 });

@@ -147,6 +147,27 @@ describe('PlanGraph', () => {
     expect(missing?.querySelector('title')?.textContent).toBe('#E9 is not defined by any step');
   });
 
+  it('lays out and draws steps and dependencies named like Object.prototype members', () => {
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+    const shape: PlanGraphShape[] = [
+      { id: '#E1', tool: 'search_wiki', deps: ['constructor', '__proto__'] },
+      ...names.map((name, index) => ({ id: name, tool: 'llm', deps: index === 0 ? [] : [names[index - 1]!] })),
+      { id: '#E2', tool: 'llm', deps: ['toString', 'hasOwnProperty', 'isPrototypeOf'] },
+    ];
+    const graph = layoutPlanGraph(shape);
+    expect(graph.nodes.map((node) => node.id)).toEqual(['#E1', ...names, '#E2', 'isPrototypeOf']);
+    expect(graph.nodes.find((node) => node.id === 'isPrototypeOf')?.missing).toBe(true);
+    expect(graph.edges).toHaveLength(9);
+    for (const edge of graph.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+
+    const steps = replayEvents(
+      shape.map((step, index): RunEvent => ({ type: 'step-added', at: index, step: { ...step, input: step.deps.join(' '), deps: [...step.deps] }, errors: [] })),
+    ).steps;
+    render(<PlanGraph steps={steps} />);
+    expect(screen.getByRole('figure', { name: 'Plan graph' }).querySelector('svg > title')?.textContent).toBe('Plan graph: 7 steps, 9 dependencies');
+    expect(nodeOf('__proto__').getAttribute('aria-label')).toBe('__proto__ llm, pending, uses toString');
+  });
+
   it('says so while there are no steps yet', () => {
     render(<PlanGraph steps={[]} />);
     expect(screen.getByRole('figure', { name: 'Plan graph' }).textContent).toContain('first step');

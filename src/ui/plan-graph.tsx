@@ -47,43 +47,46 @@ const maximumOrderedNodes = 60;
 /**
  * Lays the plan's DAG out with dagre, top to bottom: one node per step, one edge per `#E`
  * dependency. A dependency on a variable no step defines gets a node of its own, marked
- * `missing`, so that every dependency shows.
+ * `missing`, so that every dependency shows. Any names work, `constructor` and `__proto__`
+ * included: dagre only ever sees node keys made here.
  */
 export function layoutPlanGraph(shape: readonly PlanGraphShape[]): PlanGraphLayout {
+  if (shape.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
   const graph = new Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: false });
   graph.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 34, marginx: margin, marginy: margin });
   graph.setDefaultEdgeLabel(() => ({}));
-  const known = new Set(shape.map((step) => step.id));
-  const labels = new Map<string, { label: string; missing: boolean }>();
-  const addNode = (id: string, label: string, missing: boolean) => {
-    labels.set(id, { label, missing });
-    graph.setNode(id, { width: Math.ceil(label.length * characterWidth + nodePadding), height: nodeHeight });
+  // graphlib keeps nodes and edges in plain objects keyed by name, so a step named like an
+  // Object.prototype member (`constructor`, `toString`) would make it throw: it gets `n0`, `n1`, … instead.
+  const nodes = new Map<string, { key: string; label: string; missing: boolean }>();
+  const addNode = (id: string, label: string, missing: boolean): string => {
+    const key = nodes.get(id)?.key ?? `n${nodes.size}`;
+    nodes.set(id, { key, label, missing });
+    graph.setNode(key, { width: Math.ceil(label.length * characterWidth + nodePadding), height: nodeHeight });
+    return key;
   };
+  const keyOf = (id: string) => nodes.get(id)?.key ?? addNode(id, `${id} ?`, true);
   for (const step of shape) addNode(step.id, `${step.id} ${step.tool}`, false);
   const edges: { from: string; to: string }[] = [];
   for (const step of shape) {
     for (const dependency of step.deps) {
-      if (!known.has(dependency) && !labels.has(dependency)) addNode(dependency, `${dependency} ?`, true);
-      graph.setEdge(dependency, step.id);
+      graph.setEdge(keyOf(dependency), keyOf(step.id));
       edges.push({ from: dependency, to: step.id });
     }
   }
-  if (shape.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
   // Side by side, steps keep plan order (#E1 left of #E2) where dagre would otherwise swap them.
   // Pairs are quadratic in the step count, so very long plans are left to dagre alone.
-  const ids = [...labels.keys()];
-  const constraints = ids.length > maximumOrderedNodes ? [] : ids.flatMap((left, index) => ids.slice(index + 1).map((right) => ({ left, right })));
+  const keys = [...nodes.values()].map((node) => node.key);
+  const constraints = keys.length > maximumOrderedNodes ? [] : keys.flatMap((left, index) => keys.slice(index + 1).map((right) => ({ left, right })));
   layout(graph, { constraints });
   const size = graph.graph();
-  const nodes = [...labels].map(([id, { label, missing }]): PlanGraphNode => {
-    const node = graph.node(id);
-    return { id, label, missing, x: node.x ?? 0, y: node.y ?? 0, width: node.width, height: node.height };
-  });
   return {
     width: Math.ceil(size.width ?? 0),
     height: Math.ceil(size.height ?? 0),
-    nodes,
-    edges: edges.map(({ from, to }) => ({ from, to, points: graph.edge(from, to)?.points ?? [] })),
+    nodes: [...nodes].map(([id, { key, label, missing }]): PlanGraphNode => {
+      const node = graph.node(key);
+      return { id, label, missing, x: node.x ?? 0, y: node.y ?? 0, width: node.width, height: node.height };
+    }),
+    edges: edges.map(({ from, to }) => ({ from, to, points: graph.edge(keyOf(from), keyOf(to))?.points ?? [] })),
   };
 }
 

@@ -180,6 +180,26 @@ describe('reduceRun', () => {
     ]);
   });
 
+  it('keeps steps named like Object.prototype members apart from what objects inherit', () => {
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    const state = replayEvents([
+      ...names.map((name, index): RunEvent => ({ type: 'step-added', at: index, step: { id: name, tool: 'llm', input: 'x', deps: names.slice(0, index) }, errors: [] })),
+      { type: 'step-ready', at: 5, id: '__proto__' },
+      { type: 'evidence', at: 6, id: 'toString', text: 'echo', originalLength: 4, truncated: false },
+      // Not a step: these change nothing, whatever Object.prototype has.
+      { type: 'step-failed', at: 7, id: 'valueOf', error: { name: 'Error', message: 'x' } },
+      { type: 'step-ready', at: 8, id: 'isPrototypeOf' },
+    ]);
+    expect(state.steps.map((item) => [item.id, item.status, item.deps.length])).toEqual([
+      ['constructor', 'pending', 0],
+      ['toString', 'done', 1],
+      ['__proto__', 'ready', 2],
+      ['hasOwnProperty', 'pending', 3],
+    ]);
+    expect(findStep(state, 'valueOf')).toBeUndefined();
+    expect(findStep(state, 'toString')?.evidence).toBe('echo');
+  });
+
   it('folds the events of a 1,000-step run with structural sharing (no copy of every step per event)', () => {
     const events: RunEvent[] = [];
     for (let index = 1; index <= 1000; index++) {

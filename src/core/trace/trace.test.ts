@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../run/events.ts';
 import { replayEvents } from '../run/run-state.ts';
-import { createTrace, exportTrace, importTrace, migrateTrace, parseDemoIndex, redactSecrets, redactText, traceVersion, type TraceInput } from './trace.ts';
+import {
+  createTrace,
+  exportTrace,
+  importTrace,
+  maximumTraceEvents,
+  maximumTraceSteps,
+  migrateTrace,
+  parseDemoIndex,
+  redactKnownSecrets,
+  redactSecrets,
+  redactText,
+  traceVersion,
+  type TraceInput,
+} from './trace.ts';
 
 const plannedKey = 'sk-proj-PLANTED0123456789abcdefXYZ';
 
@@ -129,6 +142,31 @@ describe('exportTrace and importTrace', () => {
     expect(redactText('the word test stays', ['test'])).toBe('the word test stays');
   });
 
+  it('scrubs the secrets it is given, such as a custom tool\'s x-api-key and an MCP token that a server echoed', () => {
+    const toolKey = 'c0ffee-4a1b-9d2e-customtool';
+    const mcpToken = 'mcp-session-token-7f3a';
+    const echoed: RunEvent[] = [
+      ...events.slice(0, 8),
+      // An API that echoes the request headers into its answer, which becomes the evidence.
+      { type: 'evidence', at: 420, id: '#E1', text: JSON.stringify({ headers: { 'X-Custom': toolKey, Via: `mcp ${mcpToken}` }, url: `https://api.example/v1?k=${encodeURIComponent(toolKey)}` }), originalLength: 120, truncated: false },
+      { type: 'step-failed', at: 421, id: '#E1', error: { name: 'McpToolError', message: `the server refused ${mcpToken}` } },
+      ...events.slice(9),
+    ];
+    const text = exportTrace(input({ events: echoed, secrets: [toolKey, mcpToken] }));
+    expect(text).not.toContain(toolKey);
+    expect(text).not.toContain(encodeURIComponent(toolKey));
+    expect(text).not.toContain(mcpToken);
+    expect(text).toContain('the server refused [redacted]');
+    expect(importTrace(text).ok).toBe(true);
+  });
+
+  it('keeps a "__proto__" field of an event a field while redacting', () => {
+    const value = JSON.parse('{"arguments": {"__proto__": {"token": "abc123456"}, "query": "x"}}') as { arguments: Record<string, unknown> };
+    const redacted = redactSecrets(value);
+    expect(Object.getPrototypeOf(redacted.arguments)).toBe(Object.prototype);
+    expect(JSON.stringify(redacted)).toBe('{"arguments":{"__proto__":{"token":"[redacted]"},"query":"x"}}');
+  });
+
   it('keeps the trace envelope fixed: format, version, run and sanitised settings only', () => {
     const trace = createTrace(input());
     expect(Object.keys(trace)).toEqual(['format', 'version', 'exportedAt', 'run', 'settings', 'events']);
@@ -213,6 +251,75 @@ describe('importTrace problems', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.problems.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('importTrace of crafted traces', () => {
+  const crafted = (name: string): unknown[] => [
+    events[0],
+    { type: 'step-added', at: 1, step: { id: '#E1', tool: 'llm', input: 'x', deps: [] }, errors: [] },
+    { type: 'step-added', at: 2, step: { id: '#E2', tool: 'llm', input: 'x', deps: ['#E1', name] }, errors: [] },
+  ];
+
+  it('refuses a dependency that is not an evidence variable, naming the event, the field and the value', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(problemsOf(withEvents(crafted(name)))).toEqual([`events[2].step.deps[1] (step-added): must be an evidence variable like #E1, not "${name}"`]);
+    }
+  });
+
+  it('refuses every other place that names a step: ids, edited dependencies, substitutions, stale causes', () => {
+    const list: unknown[] = [
+      events[0],
+      { type: 'step-added', at: 1, step: { id: 'constructor', tool: 'llm', input: 'x', deps: [] }, errors: [] },
+      { type: 'step-ready', at: 2, id: '__proto__' },
+      { type: 'step-edited', at: 3, id: '#E1', deps: ['toString'] },
+      { type: 'call-start', at: 4, id: '#E1', input: 'x', substitutions: [{ variable: 'hasOwnProperty', start: 0, end: 1 }] },
+      { type: 'step-stale', at: 5, id: '#E1', because: 'valueOf' },
+      { type: 'evidence', at: 6, id: '#E1 ', text: 'x', originalLength: 1, truncated: false },
+    ];
+    expect(problemsOf(withEvents(list))).toEqual([
+      'events[1].step.id (step-added): must be an evidence variable like #E1, not "constructor"',
+      'events[2].id (step-ready): must be an evidence variable like #E1, not "__proto__"',
+      'events[3].deps[0] (step-edited): must be an evidence variable like #E1, not "toString"',
+      'events[4].substitutions[0].variable (call-start): must be an evidence variable like #E1, not "hasOwnProperty"',
+      'events[5].because (step-stale): must be an evidence variable like #E1, not "valueOf"',
+      'events[6].id (evidence): must be an evidence variable like #E1, not "#E1 "',
+    ]);
+  });
+
+  it('shortens a long crafted name in the message', () => {
+    const [problem] = problemsOf(withEvents(crafted('x'.repeat(5000))));
+    expect(problem).toBe(`events[2].step.deps[1] (step-added): must be an evidence variable like #E1, not "${'x'.repeat(40)}…"`);
+  });
+
+  it('refuses traces with more events, or plans with more steps, than the app opens', () => {
+    const flood = Array.from({ length: maximumTraceEvents + 1 }, () => ({ type: 'run-paused', at: 0 }));
+    expect(problemsOf(withEvents(flood))).toEqual(['events: the trace has more than 200,000 events, more than this app opens']);
+
+    const steps = (count: number) => Array.from({ length: count }, (_, index) => ({ type: 'step-added', at: index, step: { id: `#E${index + 1}`, tool: 'llm', input: 'x', deps: [] }, errors: [] }));
+    expect(importTrace(withEvents([events[0], ...steps(maximumTraceSteps)])).ok).toBe(true);
+    // A replan starts a new plan: the count starts over.
+    expect(importTrace(withEvents([events[0], ...steps(maximumTraceSteps), { type: 'plan-start', at: 0 }, ...steps(maximumTraceSteps)])).ok).toBe(true);
+    expect(problemsOf(withEvents([events[0], ...steps(maximumTraceSteps + 1)]))).toEqual([
+      `events[${maximumTraceSteps + 1}] (step-added): the plan has more than 2,000 steps, more than this app opens`,
+    ]);
+  });
+
+  it('refuses a file too large to be a trace before reading it', () => {
+    expect(problemsOf(' '.repeat(100_000_001))).toEqual(['the file is too large for a trace: it has 100,000,001 characters, and this app opens traces of up to 100,000,000']);
+  });
+});
+
+describe('redactKnownSecrets', () => {
+  it('replaces only the given values, in every spelling, and shares what it does not change', () => {
+    const secret = 'pa"ss/word+1=';
+    const untouched = { text: 'nothing here', list: ['Bearer abcdefgh12345', { api_key: 'visible-by-name' }] };
+    const value = { untouched, evidence: `key ${secret}, ${encodeURIComponent(secret)} and ${JSON.stringify({ key: secret })}`, nested: [{ header: `x-api-key: ${secret}` }] };
+    const redacted = redactKnownSecrets(value, [secret, 'short']);
+    expect(redacted).toEqual({ untouched, evidence: 'key [redacted], [redacted] and {"key":"[redacted]"}', nested: [{ header: 'x-api-key: [redacted]' }] });
+    expect(redacted.untouched).toBe(untouched);
+    expect(redactKnownSecrets(value, [])).toBe(value);
+    expect(redactKnownSecrets(value, ['short'])).toBe(value);
   });
 });
 

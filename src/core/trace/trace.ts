@@ -143,19 +143,56 @@ const textRules: readonly { pattern: RegExp; replace: (match: string, ...groups:
   { pattern: /\b(?:sk-[A-Za-z0-9_-]{16,}|hf_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{35}|xox[abprs]-[A-Za-z0-9-]{10,})/g, replace: () => redactedMarker },
 ];
 
-/** `text` with secrets replaced by `[redacted]`: the given literal values, bearer tokens, URL credentials, key shapes. */
-export function redactText(text: string, secrets: readonly string[] = []): string {
-  let result = text;
+/** The spellings of each usable secret that can appear in text: as is, URL-encoded and JSON-escaped, longest first. */
+function secretSpellings(secrets: readonly string[]): string[] {
+  const spellings = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < minimumSecretLength) continue;
-    result = result.replaceAll(secret, redactedMarker);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) result = result.replaceAll(encoded, redactedMarker);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) result = result.replaceAll(escaped, redactedMarker);
+    spellings.add(secret);
+    spellings.add(encodeURIComponent(secret));
+    spellings.add(JSON.stringify(secret).slice(1, -1));
   }
+  // A longer secret that contains a shorter one is replaced whole, not left half visible.
+  return [...spellings].sort((a, b) => b.length - a.length);
+}
+
+function replaceSpellings(text: string, spellings: readonly string[]): string {
+  let result = text;
+  for (const spelling of spellings) if (result.includes(spelling)) result = result.replaceAll(spelling, redactedMarker);
+  return result;
+}
+
+/** `text` with secrets replaced by `[redacted]`: the given literal values, bearer tokens, URL credentials, key shapes. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let result = replaceSpellings(text, secretSpellings(secrets));
   for (const rule of textRules) result = result.replace(rule.pattern, rule.replace);
   return result;
+}
+
+/**
+ * `value` with every occurrence of the given literal secrets (also URL-encoded or JSON-escaped)
+ * replaced by `[redacted]` in every string at any depth, and nothing else changed: unlike
+ * `redactSecrets`, no key names or text patterns. Parts without a secret are shared, not
+ * copied, and without a usable secret (6 characters or more) `value` itself comes back, so
+ * this is cheap enough to run on every event before it is stored.
+ */
+export function redactKnownSecrets<T>(value: T, secrets: readonly string[]): T {
+  const spellings = secretSpellings(secrets);
+  if (spellings.length === 0) return value;
+  const visit = (item: unknown): unknown => {
+    if (typeof item === 'string') return replaceSpellings(item, spellings);
+    if (Array.isArray(item)) {
+      const copy = item.map(visit);
+      return copy.some((child, index) => child !== item[index]) ? copy : item;
+    }
+    if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item);
+      const visited = entries.map(([key, child]) => [key, visit(child)] as const);
+      return visited.some(([, child], index) => child !== entries[index]?.[1]) ? Object.fromEntries(visited) : item;
+    }
+    return item;
+  };
+  return visit(value) as T;
 }
 
 /**
@@ -169,11 +206,11 @@ export function redactSecrets<T>(value: T, secrets: readonly string[] = []): T {
     if (typeof item === 'string') return redactText(item, usable);
     if (Array.isArray(item)) return item.map(visit);
     if (item !== null && typeof item === 'object') {
-      const copy: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(item)) {
-        copy[key] = isSecretKey(key) && child !== '' && child !== null && child !== undefined ? redactedMarker : visit(child);
-      }
-      return copy;
+      // `fromEntries` defines own properties: a key such as `__proto__` from an imported or
+      // echoed object stays a field instead of replacing the copy's prototype.
+      return Object.fromEntries(
+        Object.entries(item).map(([key, child]) => [key, isSecretKey(key) && child !== '' && child !== null && child !== undefined ? redactedMarker : visit(child)]),
+      );
     }
     return item;
   };
@@ -225,15 +262,40 @@ export function exportTrace(input: TraceInput): string {
 // ---------------------------------------------------------------------------------------------
 // Schemas: one per RunEvent member. Unknown extra fields are accepted and dropped.
 
+/** The most events a trace may hold: far more than a real run makes, with one event per streamed chunk. */
+export const maximumTraceEvents = 200_000;
+
+/** The most steps one plan in a trace may have. */
+export const maximumTraceSteps = 2_000;
+
+/** The longest trace file `importTrace` reads, in characters. */
+export const maximumTraceCharacters = 100_000_000;
+
+const evidenceVariablePattern = /^#E\d+$/;
+
+function quoted(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/**
+ * An evidence variable, `#E` and a number: what names a step everywhere in a trace (step ids,
+ * dependencies, substitutions). Nothing else is accepted, so that a crafted name such as
+ * `constructor` or `__proto__` never reaches code that looks steps up by name.
+ */
+const evidenceVariableSchema = z
+  .string()
+  .regex(evidenceVariablePattern, { error: (issue) => `must be an evidence variable like #E1, not ${quoted(issue.input)}` });
+
 const finiteNumber = z.number().finite();
 const nonNegative = finiteNumber.nonnegative();
 const count = z.number().int().nonnegative();
 
 const planStepSchema = z.object({
-  id: z.string().min(1),
+  id: evidenceVariableSchema,
   tool: z.string(),
   input: z.string(),
-  deps: z.array(z.string()),
+  deps: z.array(evidenceVariableSchema),
   thought: z.string().optional(),
   args: z.record(z.string(), z.unknown()).optional(),
   line: count.optional(),
@@ -242,7 +304,7 @@ const planProblemSchema = z.object({ message: z.string(), line: count.optional()
 const usageSchema = z.object({ promptTokens: nonNegative, completionTokens: nonNegative });
 const toolCallSchema = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()) });
 const errorInfoSchema = z.object({ name: z.string(), message: z.string(), hint: z.string().optional() });
-const substitutionSchema = z.object({ variable: z.string(), start: count, end: count });
+const substitutionSchema = z.object({ variable: evidenceVariableSchema, start: count, end: count });
 const dispatchSchema = z.object({
   call: toolCallSchema,
   path: z.enum(['fast-path', 'engine', 'fallback', 'edited']),
@@ -255,7 +317,7 @@ const pauseReasonSchema = z.enum(['breakpoint-step', 'breakpoint-tool', 'single-
 const runStatusSchema = z.enum(['done', 'failed', 'aborted']);
 
 const at = nonNegative;
-const stepId = z.string().min(1);
+const stepId = evidenceVariableSchema;
 
 /** A schema for every event type; `satisfies` keeps this list and the `RunEvent` union in step. */
 const eventSchemas = {
@@ -284,7 +346,7 @@ const eventSchemas = {
     tool: z.string().optional(),
     input: z.string().optional(),
     call: toolCallSchema.optional(),
-    deps: z.array(z.string()).optional(),
+    deps: z.array(evidenceVariableSchema).optional(),
   }),
   'call-start': z.object({ type: z.literal('call-start'), at, id: stepId, input: z.string(), substitutions: z.array(substitutionSchema) }),
   'call-resolved': z.object({ type: z.literal('call-resolved'), at, id: stepId, dispatch: dispatchSchema }),
@@ -304,7 +366,7 @@ const eventSchemas = {
   evidence: z.object({ type: z.literal('evidence'), at, id: stepId, text: z.string(), originalLength: count, truncated: z.boolean() }),
   'step-failed': z.object({ type: z.literal('step-failed'), at, id: stepId, error: errorInfoSchema }),
   'step-skipped': z.object({ type: z.literal('step-skipped'), at, id: stepId, reason: z.string() }),
-  'step-stale': z.object({ type: z.literal('step-stale'), at, id: stepId, because: z.string() }),
+  'step-stale': z.object({ type: z.literal('step-stale'), at, id: stepId, because: stepId }),
   'solve-start': z.object({ type: z.literal('solve-start'), at }),
   'solve-delta': z.object({ type: z.literal('solve-delta'), at, text: z.string() }),
   'solve-reasoning-delta': z.object({ type: z.literal('solve-reasoning-delta'), at, text: z.string() }),
@@ -352,7 +414,10 @@ const envelopeSchema = z.object({
   exportedAt: z.string().default(''),
   run: z.object({ id: z.string().min(1), task: z.string(), createdAt: z.string().default('') }),
   settings: settingsSchema.default({}),
-  events: z.array(z.unknown()).min(1, 'the trace has no events'),
+  events: z
+    .array(z.unknown())
+    .min(1, 'the trace has no events')
+    .max(maximumTraceEvents, `the trace has more than ${maximumTraceEvents.toLocaleString('en-US')} events, more than this app opens`),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -438,6 +503,18 @@ function parseEvent(value: unknown, index: number): { event: RunEvent } | { prob
   return parsed.success ? { event: parsed.data as RunEvent } : { problems: issueProblems(parsed.error, where, ` (${type})`) };
 }
 
+/** The first `step-added` that makes one plan longer than `maximumTraceSteps`, as a problem. */
+function planLengthProblem(events: readonly RunEvent[]): string | undefined {
+  let steps = 0;
+  for (const [index, event] of events.entries()) {
+    if (event.type === 'plan-start' || event.type === 'run-start') steps = 0;
+    else if (event.type === 'step-added' && ++steps > maximumTraceSteps) {
+      return `events[${index}] (step-added): the plan has more than ${maximumTraceSteps.toLocaleString('en-US')} steps, more than this app opens`;
+    }
+  }
+  return undefined;
+}
+
 function capProblems(problems: string[]): string[] {
   if (problems.length <= maximumProblems) return problems;
   return [...problems.slice(0, maximumProblems), `… and ${problems.length - maximumProblems} more problems`];
@@ -447,10 +524,16 @@ function capProblems(problems: string[]): string[] {
  * Reads a trace file's text. Never throws: the answer is the trace, or the problems found, each
  * a sentence a person understands (`events[3]: unknown event type "foo"`, `not JSON: …`,
  * `version 2 is newer than this app supports (1); update Stepwise to open it`). Older versions
- * are migrated first; unknown extra fields are accepted and dropped.
+ * are migrated first; unknown extra fields are accepted and dropped. Every name of a step must
+ * be an evidence variable (`#E1`), and the file, its events and each plan's steps are bounded
+ * (`maximumTraceCharacters`, `maximumTraceEvents`, `maximumTraceSteps`).
  */
 export function importTrace(text: string): TraceImportResult {
   try {
+    if (text.length > maximumTraceCharacters) {
+      const size = (characters: number) => characters.toLocaleString('en-US');
+      return { ok: false, problems: [`the file is too large for a trace: it has ${size(text.length)} characters, and this app opens traces of up to ${size(maximumTraceCharacters)}`] };
+    }
     let document: unknown;
     try {
       document = JSON.parse(text);
@@ -486,6 +569,8 @@ export function importTrace(text: string): TraceImportResult {
       else problems.push(...parsed.problems);
     });
     if (problems.length > 0) return { ok: false, problems: capProblems(problems) };
+    const tooLong = planLengthProblem(events);
+    if (tooLong !== undefined) return { ok: false, problems: [tooLong] };
 
     return { ok: true, trace: { ...envelope.data, events } };
   } catch (error) {
