@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
+import { maximumTraceSteps } from '../core/trace/trace.ts';
 import { toolSettingDescriptions } from '../../toolkit/index.ts';
 import { allTools, requiresApproval } from '../store/toolkit-actions.ts';
 import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.ts';
@@ -26,11 +27,11 @@ function RoleSelect({ role, label }: { role: keyof Settings['roles']; label: str
   );
 }
 
-function NumberSetting({ id, label, value, min, onChange }: { id: string; label: string; value: number; min: number; onChange: (value: number) => void }) {
+function NumberSetting({ id, label, value, min, max = Number.MAX_SAFE_INTEGER, onChange }: { id: string; label: string; value: number; min: number; max?: number; onChange: (value: number) => void }) {
   return (
     <>
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="number" min={min} value={value} onChange={(event) => onChange(Math.max(min, Number(event.target.value) || min))} />
+      <input id={id} type="number" min={min} max={max} value={value} onChange={(event) => onChange(Math.min(max, Math.max(min, Number(event.target.value) || min)))} />
     </>
   );
 }
@@ -177,7 +178,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
           <div className="form-grid">
             <NumberSetting id="concurrency" label="Steps at once" value={settings.concurrency} min={1} onChange={(concurrency) => updateSettings({ concurrency })} />
             <NumberSetting id="evidence-limit" label="Evidence limit (characters)" value={settings.evidenceLimit} min={100} onChange={(evidenceLimit) => updateSettings({ evidenceLimit })} />
-            <NumberSetting id="max-plan-steps" label="Most steps in a plan" value={settings.maxPlanSteps} min={1} onChange={(maxPlanSteps) => updateSettings({ maxPlanSteps })} />
+            <NumberSetting id="max-plan-steps" label="Most steps in a plan" value={settings.maxPlanSteps} min={1} max={maximumTraceSteps} onChange={(maxPlanSteps) => updateSettings({ maxPlanSteps })} />
             <NumberSetting id="tool-timeout" label="Tool timeout (ms)" value={settings.toolTimeoutMs} min={100} onChange={(toolTimeoutMs) => updateSettings({ toolTimeoutMs })} />
             <span />
             <label>

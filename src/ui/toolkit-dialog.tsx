@@ -230,7 +230,8 @@ function McpServers() {
       </form>
       <ul>
         {servers.map((server) => {
-          const view = status[server.name];
+          // Server names are the person's, but may be "constructor": no inherited lookups.
+          const view = Object.hasOwn(status, server.name) ? status[server.name] : undefined;
           return (
             <li key={server.name}>
               <strong>{server.name}</strong> <span className="hint">{server.url}</span> — {view?.status ?? 'not connected'}

@@ -171,7 +171,8 @@ function skipSpaces(text: string, index: number): number {
 
 /** `query="x", limit=3` → `{ query: 'x', limit: 3 }`; undefined when it is anything else. */
 function readKeywordArguments(text: string): Record<string, unknown> | undefined {
-  const result: Record<string, unknown> = {};
+  // Names come from model text: `__proto__ = null` must stay an argument, not a prototype.
+  const result = new Map<string, unknown>();
   let index = skipSpaces(text, 0);
   let count = 0;
   while (index < text.length) {
@@ -184,16 +185,16 @@ function readKeywordArguments(text: string): Record<string, unknown> | undefined
     index = skipSpaces(text, index + 1);
     const literal = readStringLiteral(text, index);
     if (literal) {
-      result[name] = literal.value;
+      result.set(name, literal.value);
       index = literal.end;
     } else {
       const valueStart = index;
       while (index < text.length && text.charAt(index) !== ',' && !isBlank(text.charAt(index))) index++;
       const word = text.slice(valueStart, index);
-      if (/^-?\d+(\.\d+)?$/.test(word)) result[name] = Number(word);
-      else if (word === 'true' || word === 'True') result[name] = true;
-      else if (word === 'false' || word === 'False') result[name] = false;
-      else if (word === 'null' || word === 'None') result[name] = null;
+      if (/^-?\d+(\.\d+)?$/.test(word)) result.set(name, Number(word));
+      else if (word === 'true' || word === 'True') result.set(name, true);
+      else if (word === 'false' || word === 'False') result.set(name, false);
+      else if (word === 'null' || word === 'None') result.set(name, null);
       else return undefined;
     }
     count++;
@@ -203,7 +204,7 @@ function readKeywordArguments(text: string): Record<string, unknown> | undefined
       index = skipSpaces(text, index + 1);
     }
   }
-  return count === 0 ? undefined : result;
+  return count === 0 ? undefined : Object.fromEntries(result);
 }
 
 /**
