@@ -4,6 +4,9 @@ import { assertNever } from '../core/errors.ts';
 import type { StepState, StepStatus } from '../core/run/run-state.ts';
 import { statusLabel } from './step-status.ts';
 
+/** A node's tooltip shows this much of the input: a step's input can be megabytes. */
+const titleInputLength = 300;
+
 /** What the layout depends on: a step's variable, its tool (the label's width) and its dependencies. */
 export interface PlanGraphShape {
   id: string;
@@ -234,7 +237,7 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
                   if (event.key === ' ') select(event, node.id);
                 }}
               >
-                <title>{`${node.id} = ${step.tool}[${step.input}] (${status})`}</title>
+                <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status})`}</title>
                 <rect
                   width={node.width}
                   height={node.height}
