@@ -2,16 +2,17 @@
 // Each test reproduces one attack against the built app (fixture planner, fixture MCP server
 // and sink servers, all on 127.0.0.1) and asserts that the promise in SECURITY.md holds.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
-import { exportCustomTools, type CustomToolDefinition } from '../toolkit/custom-tool.ts';
+import { expect, test } from '@playwright/test';
 import { startMcpFixtureServer } from './fixtures/mcp-server.ts';
 import { startSinkServer, type SinkServer } from './fixtures/sink-server.ts';
 import { configurePlanner, scriptPlanner } from './support/app.ts';
+import { expectResponsive, importCustomTools, plan, recordClickLatencies, runTask, traceFile } from './support/attacks.ts';
 
 let sink: SinkServer;
 
 test.beforeEach(async ({ page }) => {
   sink = await startSinkServer();
+  await recordClickLatencies(page);
   // Nothing may reach the internet; the sink and the fixtures are on 127.0.0.1.
   await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
 });
@@ -19,37 +20,6 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async () => {
   await sink.close();
 });
-
-/** The page answers a click within a second: Settings opens and closes. */
-async function expectResponsive(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click({ timeout: 1000 });
-  const settings = page.getByRole('dialog', { name: 'Settings' });
-  await expect(settings).toBeVisible({ timeout: 1000 });
-  await settings.getByRole('button', { name: 'Close' }).click({ timeout: 1000 });
-  await expect(settings).toBeHidden({ timeout: 1000 });
-}
-
-async function runTask(page: Page, task: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Task' }).fill(task);
-  await page.getByRole('button', { name: 'Run' }).click();
-}
-
-/** A trace file as the app exports it, with the given events. */
-function traceFile(task: string, events: unknown[]): { name: string; mimeType: string; buffer: Buffer } {
-  const trace = { format: 'stepwise-trace', version: 1, exportedAt: new Date().toISOString(), run: { id: 'crafted', task, createdAt: new Date().toISOString() }, events };
-  return { name: 'crafted.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(trace)) };
-}
-
-/** Adds custom tools through Tools → Import tools, as a person would with a shared file. */
-async function importCustomTools(page: Page, definitions: CustomToolDefinition[]): Promise<void> {
-  await page.getByRole('button', { name: 'Tools' }).click();
-  const tools = page.getByRole('dialog', { name: 'Tools' });
-  await tools.getByLabel('Import tools').setInputFiles({ name: 'tools.json', mimeType: 'application/json', buffer: Buffer.from(exportCustomTools(definitions)) });
-  for (const definition of definitions) await expect(tools.getByRole('region', { name: 'Custom tools' })).toContainText(definition.name);
-  await tools.getByRole('button', { name: 'Done' }).click();
-}
-
-const plan = (page: Page) => page.getByRole('list', { name: 'Plan' });
 
 test('1. the answer\'s markdown cannot cover the page or load anything from another server without a click', async ({ page }) => {
   await scriptPlanner({
@@ -206,82 +176,6 @@ test('5. a crafted trace is refused with a reason and never blanks the app, befo
   await page.reload();
   await expect(page.getByRole('textbox', { name: 'Task' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Run' })).toBeVisible();
-  await expectResponsive(page);
-});
-
-test('6a. a calculator bomb fails with a clear message and the page keeps answering', async ({ page }) => {
-  await scriptPlanner({
-    rules: [
-      { match: 'make plans', reply: 'Plan: Compute.\n#E1 = calculator[size(ones(1500,1500)*ones(1500,1500))]' },
-      { match: 'Solve the following task', reply: 'No result.' },
-    ],
-  });
-  await page.goto('/');
-  await configurePlanner(page);
-  await runTask(page, 'Multiply two big matrices.');
-  await expectResponsive(page);
-  await expect(plan(page).getByRole('listitem', { name: /^#E1 calculator failed/ })).toContainText(/limited to|too (large|long)/);
-  await expectResponsive(page);
-});
-
-test('6b. a search result of 1.5 MB of "<" does not freeze the page', async ({ page }) => {
-  const flood = '<'.repeat(1_500_000);
-  await page.route('https://*.wikipedia.org/w/api.php**', (route) => {
-    const url = new URL(route.request().url());
-    const body =
-      url.searchParams.get('list') === 'search'
-        ? { query: { search: [{ title: 'Flood', pageid: 1, snippet: flood }] } }
-        : { query: { pages: [{ title: 'Flood', extract: flood }] } };
-    return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(body) });
-  });
-  await scriptPlanner({
-    rules: [
-      { match: 'make plans', reply: 'Plan: Look it up.\n#E1 = search_wiki[flood]' },
-      { match: 'Solve the following task', reply: 'Flooded [#E1].' },
-    ],
-  });
-  await page.goto('/');
-  await configurePlanner(page);
-  await runTask(page, 'Look up the flood.');
-  await expectResponsive(page);
-  await expect(plan(page).getByRole('listitem', { name: /^#E1 search_wiki (done|failed)/ })).toBeVisible();
-  await expectResponsive(page);
-});
-
-test('6c. a planner that never stops is cut at the step limit, with one clear message', async ({ page }) => {
-  const endless = Array.from({ length: 5000 }, (_, index) => `Plan: Step ${index + 1}.\n#E${index + 1} = calculator[${index} + 1]`).join('\n');
-  await scriptPlanner({
-    rules: [
-      { match: 'make plans', reply: endless, tokensPerSecond: 20_000 },
-      { match: 'Solve the following task', reply: 'Never.' },
-    ],
-  });
-  await page.goto('/');
-  await configurePlanner(page);
-  await runTask(page, 'Count to five thousand.');
-  await expectResponsive(page);
-  await expect(page.getByText('The plan has more than 300 steps').first()).toBeVisible({ timeout: 30_000 });
-  await expect(plan(page).getByRole('listitem')).toHaveCount(300);
-  await expectResponsive(page);
-});
-
-test('6d. a 20 MB answer and a 20 MB step input are shown cut, and the page keeps answering', async ({ page }) => {
-  const huge = `${'[a]('.repeat(2_500_000)}${'x'.repeat(10_000_000)}`;
-  const events = [
-    { type: 'run-start', at: 0, runId: 'crafted', task: 'Huge', startedAt: new Date().toISOString() },
-    { type: 'plan-start', at: 1 },
-    { type: 'step-added', at: 2, step: { id: '#E1', tool: 'calculator', input: huge, deps: [] }, errors: [] },
-    { type: 'plan-end', at: 3, errors: [], warnings: [] },
-    { type: 'step-skipped', at: 4, id: '#E1', reason: 'too big' },
-    { type: 'solve-start', at: 5 },
-    { type: 'solve-delta', at: 6, text: huge },
-    { type: 'solve-end', at: 7 },
-    { type: 'run-end', at: 8, status: 'done' },
-  ];
-  await page.goto('/');
-  await page.getByLabel('Trace file').setInputFiles(traceFile('Huge', events));
-  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('too many to format', { timeout: 30_000 });
-  await expect(plan(page).getByRole('listitem', { name: /^#E1 calculator/ }).getByRole('button', { name: /^Show all 20,000,000 characters/ })).toBeVisible();
   await expectResponsive(page);
 });
 

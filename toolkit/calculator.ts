@@ -1,41 +1,110 @@
-import { errorMessage } from '../src/core/errors.ts';
+import { assertNever } from '../src/core/errors.ts';
 import type { Tool } from '../src/core/tools/types.ts';
+import {
+  calculate,
+  calculationAnswerSchema,
+  maxExpressionChars,
+  maxMatrixElements,
+  type CalculationOutcome,
+  type CalculationRequest,
+} from './shared/math.ts';
 import { capOutput } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'calculator';
-const maxExpressionChars = 2_000;
-
-interface Calculator {
-  evaluate(expression: string): unknown;
-  format(value: unknown): string;
-}
-
-let calculatorPromise: Promise<Calculator> | undefined;
 
 /**
- * A mathjs instance for untrusted input, as the mathjs security notes recommend: `evaluate` is
- * kept for us, and the functions that could re-enter the parser or change the instance are
- * replaced by ones that throw. mathjs is imported on first use so it stays out of the first load.
+ * Workers whose last calculation finished; the next calls reuse them instead of loading mathjs
+ * again (a new worker parses and sets up mathjs, which is most of a short calculation's cost).
+ * As many are kept as steps usually run at once.
  */
-function loadCalculator(): Promise<Calculator> {
-  calculatorPromise ??= import('mathjs').then(({ create, all }) => {
-    if (!all) throw new ToolError(toolName, 'the mathjs library did not load its functions.');
-    const math = create(all);
-    const limitedEvaluate = math.evaluate.bind(math);
-    const format = math.format.bind(math);
-    const disabled = (name: string) => () => {
-      throw new Error(`the function ${name} is disabled in the calculator`);
+const idleWorkers: Worker[] = [];
+const maxIdleWorkers = 4;
+let nextRequestId = 0;
+
+function createWorker(): Worker {
+  // Written out in full so that Vite sees the worker and bundles it as its own chunk.
+  return new Worker(new URL('./calculator-worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** Why a call stopped. A timeout is the calculation's own doing, so it gets a message that says so. */
+function stopReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  // By name: the scheduler's ToolTimeoutError, or the DOMException of AbortSignal.timeout().
+  const name = typeof reason === 'object' && reason !== null && 'name' in reason ? reason.name : undefined;
+  if (name !== 'ToolTimeoutError' && name !== 'TimeoutError') return reason;
+  return new ToolError(
+    toolName,
+    'the calculation took too long and was stopped: the expression is probably too large to compute (for example a product or an inverse of big matrices).',
+    { hint: 'Use smaller numbers or matrices, or split the calculation into several steps.', cause: reason },
+  );
+}
+
+/**
+ * Evaluates in a dedicated worker, terminated when the step times out or is stopped: a running
+ * mathjs call cannot be interrupted any other way, and on the page's thread it freezes the page.
+ */
+function calculateInWorker(expression: string, signal: AbortSignal): Promise<CalculationOutcome> {
+  const worker = idleWorkers.pop() ?? createWorker();
+  const id = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    const finish = (reusable: boolean) => {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+      worker.removeEventListener('messageerror', onError);
+      signal.removeEventListener('abort', onAbort);
+      if (reusable && idleWorkers.length < maxIdleWorkers) idleWorkers.push(worker);
+      else worker.terminate();
     };
-    const blocked = ['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'compile', 'resolve', 'reviver', 'parser'];
-    math.import(Object.fromEntries(blocked.map((name) => [name, disabled(name)])), { override: true });
-    return {
-      // A fresh scope per call: variables assigned in one step never leak into another.
-      evaluate: (expression: string) => limitedEvaluate(expression, {}),
-      format: (value: unknown) => format(value, { precision: 14 }),
+    const onMessage = (event: MessageEvent) => {
+      const answer = calculationAnswerSchema.safeParse(event.data);
+      const valid = answer.success && answer.data.id === id;
+      finish(valid);
+      if (valid) resolve(answer.data.outcome);
+      else reject(new ToolError(toolName, 'the calculator worker sent a message that is not an answer to this calculation.'));
     };
+    const onError = (event: Event) => {
+      finish(false);
+      const detail = 'message' in event && typeof event.message === 'string' && event.message !== '' ? `: ${event.message}` : '';
+      reject(new ToolError(toolName, `the calculator worker failed${detail}.`, { hint: 'Run the step again; if it keeps failing, reload the page.' }));
+    };
+    const onAbort = () => {
+      finish(false);
+      reject(stopReason(signal));
+    };
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+    worker.addEventListener('messageerror', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage({ id, expression } satisfies CalculationRequest);
   });
-  return calculatorPromise;
+}
+
+function resultText(expression: string, outcome: CalculationOutcome): string {
+  switch (outcome.type) {
+    case 'value':
+      // A large matrix formats to megabytes of text.
+      return capOutput(outcome.text);
+    case 'function':
+      throw new ToolError(toolName, 'the expression defines a function instead of computing a value.', {
+        hint: 'Write the calculation itself, for example 3^2 + 4^2.',
+      });
+    case 'too-large':
+      throw new ToolError(toolName, `could not evaluate "${expression}": ${outcome.message}.`, {
+        hint: `Keep matrices, arrays and ranges to at most ${maxMatrixElements.toLocaleString('en-US')} elements, or use a formula instead of a long range (n * (n + 1) / 2 instead of sum(1:n)).`,
+      });
+    case 'invalid':
+      throw new ToolError(toolName, `could not evaluate "${expression}": ${outcome.message}.`, {
+        hint: 'Write a plain math expression with numbers and operators (for example 2 * (3 + 4) or 5 km to mile); words other than function names and units are not understood.',
+      });
+    case 'unavailable':
+      throw new ToolError(toolName, `the math library could not be loaded: ${outcome.message}.`, {
+        hint: 'Check the connection and run the step again.',
+        transient: true,
+      });
+    default:
+      return assertNever(outcome);
+  }
 }
 
 /** Typographic symbols that planners copy from text, mapped to what mathjs reads. */
@@ -48,22 +117,11 @@ function normaliseExpression(expression: string): string {
     .trim();
 }
 
-function describeResult(value: unknown, format: (value: unknown) => string): string {
-  if (typeof value === 'function') {
-    throw new ToolError(toolName, 'the expression defines a function instead of computing a value.', {
-      hint: 'Write the calculation itself, for example 3^2 + 4^2.',
-    });
-  }
-  // Several expressions separated by ";" or new lines give a ResultSet: show each result.
-  if (typeof value === 'object' && value !== null && 'entries' in value && Array.isArray(value.entries)) {
-    return value.entries.map((entry: unknown) => format(entry)).join('; ');
-  }
-  return format(value);
-}
-
 /**
  * `calculator`: evaluates a math expression with mathjs (numbers, units, matrices, complex
- * numbers) in a restricted instance; never `eval`. Reads no settings.
+ * numbers) in a restricted instance, never `eval`; matrices are limited to `maxMatrixElements`
+ * elements. In the page it runs in a worker that a timeout or a stop terminates; where there are
+ * no workers (Node) it runs in-process. Reads no settings.
  */
 export const calculator: Tool = {
   name: toolName,
@@ -80,24 +138,15 @@ export const calculator: Tool = {
   },
   sideEffects: false,
   timeoutMs: 5_000,
-  async run(args) {
+  async run(args, context) {
     const expression = normaliseExpression(String(args.expression ?? ''));
     if (expression === '') throw new ToolError(toolName, 'the expression is empty.', { hint: 'Give an expression such as 2 * (3 + 4).' });
     if (expression.length > maxExpressionChars) {
       throw new ToolError(toolName, `the expression has ${expression.length} characters; the calculator takes at most ${maxExpressionChars}.`);
     }
-    const math = await loadCalculator();
-    let value: unknown;
-    try {
-      value = math.evaluate(expression);
-    } catch (error) {
-      throw new ToolError(toolName, `could not evaluate "${expression}": ${errorMessage(error)}.`, {
-        hint: 'Write a plain math expression with numbers and operators (for example 2 * (3 + 4) or 5 km to mile); words other than function names and units are not understood.',
-        cause: error,
-      });
-    }
-    // A large matrix formats to megabytes of text.
+    if (context.signal.aborted) throw stopReason(context.signal);
+    const outcome = typeof Worker === 'undefined' ? await calculate(expression) : await calculateInWorker(expression, context.signal);
     // The bare result, so a later step can use it in its own expression (`#E1 * 10`).
-    return capOutput(describeResult(value, math.format));
+    return resultText(expression, outcome);
   },
 };

@@ -137,3 +137,56 @@ describe('custom tools', () => {
     expect(importCustomTools('{"hello": 1}').errors[0]).toMatch(/^This is not a Stepwise custom tools file/);
   });
 });
+
+describe('custom tool URLs', () => {
+  const profile: CustomToolDefinition = {
+    name: 'user_profile',
+    description: 'Gives the public profile of the user with the given id (the input).',
+    parameters: { type: 'object', properties: { id: { type: 'string' }, fields: { type: 'string' } }, required: ['id'] },
+    sideEffects: false,
+    request: { method: 'GET', url: 'https://api.example/api/users/{{id}}/profile?fields={{fields}}' },
+    extract: { kind: 'text' },
+  };
+  const profileApi = () => createFakeFetch((request) => textResponse(`profile at ${request.url.pathname}`));
+
+  it('refuses a path argument that is "." or "..", in any spelling, and sends nothing', async () => {
+    const fake = profileApi();
+    const tool = createCustomTool(profile);
+    // Unrefused, ".." reached https://api.example/api/profile: encodeURIComponent leaves dots alone,
+    // and URL parsing reads %2e as a dot too.
+    for (const id of ['..', '.', '%2e%2e', '.%2E', '%2E', '%252e%252E']) {
+      await expect(tool.run({ id }, testContext({ fetch: fake.fetch })), id).rejects.toThrow(
+        `user_profile failed: the id argument is "${id}", which in the URL path would send the request to a different address; it is refused.`,
+      );
+    }
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('sends ordinary values, dots inside a value and dots in the query', async () => {
+    const fake = profileApi();
+    const tool = createCustomTool(profile);
+    expect(await tool.run({ id: 'ada' }, testContext({ fetch: fake.fetch }))).toBe('profile at /api/users/ada/profile');
+    expect(await tool.run({ id: 'v1..2', fields: '..' }, testContext({ fetch: fake.fetch }))).toBe('profile at /api/users/v1..2/profile');
+    expect(fake.requests.map((request) => request.url.href)).toEqual([
+      'https://api.example/api/users/ada/profile?fields=',
+      'https://api.example/api/users/v1..2/profile?fields=..',
+    ]);
+  });
+
+  it('refuses a filled URL that leaves the fixed part of the template', async () => {
+    const fake = profileApi();
+    // An empty name leaves "/files/." , which URL parsing shortens to "/files/".
+    const tool = createCustomTool({ ...profile, name: 'hidden_file', request: { method: 'GET', url: 'https://api.example/files/.{{id}}' } });
+    await expect(tool.run({ id: '' }, testContext({ fetch: fake.fetch }))).rejects.toThrow(
+      'hidden_file failed: the arguments turn the request URL into https://api.example/files/, outside https://api.example/files/. where the URL template sends requests; it is refused.',
+    );
+    expect(await tool.run({ id: 'env' }, testContext({ fetch: fake.fetch }))).toBe('profile at /files/.env');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('lets a placeholder choose the host when the template puts it there', async () => {
+    const fake = createFakeFetch((request) => textResponse(request.url.host));
+    const tool = createCustomTool({ ...profile, name: 'regional_profile', request: { method: 'GET', url: 'https://{{fields}}.api.example/users/{{id}}' } });
+    expect(await tool.run({ id: '7', fields: 'eu' }, testContext({ fetch: fake.fetch }))).toBe('eu.api.example');
+  });
+});

@@ -39,9 +39,10 @@ const parametersSchema = z.record(z.string(), z.unknown(), { error: 'parameters 
 
 /**
  * A tool defined without code: an HTTP request with `{{parameter}}` placeholders and a rule for
- * turning the response into evidence. Placeholders in the URL are URL-encoded; in a JSON body
- * they are JSON-escaped (`"{{x}}"` becomes the value as JSON, `"text {{x}}"` gets the escaped
- * text); in headers and other bodies they are written as they are.
+ * turning the response into evidence. Placeholders in the URL are URL-encoded (and "." or ".."
+ * in its path are refused); in a JSON body they are JSON-escaped (`"{{x}}"` becomes the value as
+ * JSON, `"text {{x}}"` gets the escaped text); in headers and other bodies they are written as
+ * they are.
  */
 export const customToolDefinitionSchema = z
   .object({
@@ -155,6 +156,61 @@ function fillTemplate(template: string, args: Record<string, unknown>, placement
   });
 }
 
+/** Where the URL template's placeholders land once the URL is parsed; every filled URL is checked against it. */
+interface UrlLayout {
+  /** The template's origin, when no placeholder is part of it. */
+  origin?: string;
+  /** The path up to its first placeholder; the whole path when no placeholder is in it. */
+  pathPrefix: string;
+  pathHasPlaceholder: boolean;
+  /** Parameters with a placeholder in the path. */
+  pathParameters: ReadonlySet<string>;
+}
+
+// Stand-ins for placeholders that URL parsing leaves as they are (lower-case letters and digits).
+const markerPattern = /stepwiseplaceholder\d+x/;
+const marker = (index: number) => `stepwiseplaceholder${index}x`;
+
+function urlLayout(template: string): UrlLayout {
+  const names: string[] = [];
+  const probe = new URL(template.replace(placeholderPattern, (_match, name: string) => marker(names.push(name) - 1)));
+  const firstInPath = probe.pathname.search(markerPattern);
+  return {
+    origin: markerPattern.test(probe.host) ? undefined : probe.origin,
+    pathPrefix: firstInPath === -1 ? probe.pathname : probe.pathname.slice(0, firstInPath),
+    pathHasPlaceholder: firstInPath !== -1,
+    pathParameters: new Set(names.filter((_name, index) => probe.pathname.includes(marker(index)))),
+  };
+}
+
+// "." and "..", also percent-encoded once or more (%2e, %252e): URL parsing, or a server that
+// decodes the path again, reads them as steps up the path.
+const dotSegmentPattern = /^(?:\.|%(?:25)*2e){1,2}$/i;
+
+/**
+ * Fills the URL template. Placeholders are URL-encoded, but encoding leaves "." and ".." alone, so
+ * `/users/{{id}}/profile` with `..` would reach `/profile`: such path values are refused, and the
+ * filled URL must keep the template's origin and its path up to the first placeholder.
+ */
+function fillUrl(toolName: string, template: string, layout: UrlLayout, args: Record<string, unknown>): string {
+  for (const parameter of layout.pathParameters) {
+    const value = valueText(args[parameter]);
+    if (dotSegmentPattern.test(value)) {
+      throw new ToolError(toolName, `the ${parameter} argument is "${value}", which in the URL path would send the request to a different address; it is refused.`, {
+        hint: `Give ${parameter} an actual value: "." and ".." (in any spelling) are not allowed where the URL template puts a parameter in the path.`,
+      });
+    }
+  }
+  const url = new URL(checkHttpUrl(toolName, fillTemplate(template, args, 'url'), 'the request URL'));
+  const pathKept = layout.pathHasPlaceholder ? url.pathname.startsWith(layout.pathPrefix) : url.pathname === layout.pathPrefix;
+  if (!pathKept || (layout.origin !== undefined && url.origin !== layout.origin)) {
+    throw new ToolError(toolName, `the arguments turn the request URL into ${url.href}, outside ${layout.origin ?? ''}${layout.pathPrefix} where the URL template sends requests; it is refused.`, {
+      hint: 'Check the arguments that go into the URL path.',
+    });
+  }
+  return url.href;
+}
+
 /**
  * Fills a JSON body template. A placeholder that is a whole string (`"{{limit}}"`) becomes the
  * argument as JSON (so numbers stay numbers); inside a longer string it becomes escaped text;
@@ -230,6 +286,7 @@ export function createCustomTool(value: CustomToolDefinition): Tool {
   const contentType = headerEntries.find(([header]) => header.toLowerCase() === 'content-type')?.[1] ?? '';
   const bodyIsJson = request.body !== undefined && (/json/i.test(contentType) || (contentType === '' && /^\s*[[{]/.test(request.body)));
   const bodyIsForm = /x-www-form-urlencoded/i.test(contentType);
+  const layout = urlLayout(request.url);
   return {
     name,
     description: definition.description,
@@ -237,7 +294,7 @@ export function createCustomTool(value: CustomToolDefinition): Tool {
     sideEffects: definition.sideEffects,
     timeoutMs: definition.timeoutMs,
     async run(args, context) {
-      const url = checkHttpUrl(name, fillTemplate(request.url, args, 'url'), 'the request URL');
+      const url = fillUrl(name, request.url, layout, args);
       const headers = Object.fromEntries(headerEntries.map(([header, template]) => [header, fillTemplate(template, args, 'header')]));
       let body: string | undefined;
       if (request.body !== undefined) {

@@ -81,4 +81,15 @@ describe('fetch_url', () => {
     const text = await htmlToText(listing, undefined);
     expect(text).toEqual({ title: 'Opening hours', text: 'Opening hours\nMon–Fri 9:00–18:00\nSat 10:00–14:00', source: 'markup' });
   });
+
+  // Without a DOMParser (a worker) the page's markup is scanned; 1.5 MB of unclosed "<", "<title>"
+  // or "<script>" took the regexes of that path minutes, rescanning the rest from each.
+  it('reads pathological pages without a DOMParser in one pass', async () => {
+    for (const junk of ['<'.repeat(1_500_000), '<title>'.repeat(200_000), '<script>'.repeat(200_000), '<body'.repeat(300_000)]) {
+      const fake = createFakeFetch(() => textResponse(`<!doctype html>${junk}`, html));
+      const output = await fetchUrl.run({ url: 'https://junk.example/' }, testContext({ fetch: fake.fetch }));
+      expect(output.startsWith('URL: https://junk.example/\n\n'), junk.slice(0, 8)).toBe(true);
+      expect(output.length).toBeLessThan(20_200);
+    }
+  });
 });

@@ -60,4 +60,16 @@ describe('search_bilibili', () => {
     expect(error.message).toBe('search_bilibili failed: bilibili answered with error -412: 请求被拦截.');
     expect(error.hint).toContain('cookie');
   });
+
+  it('reads huge or malformed titles and descriptions in one pass', async () => {
+    const junk = '<'.repeat(1_500_000);
+    const video = { type: 'video', bvid: 'BV1', title: `<em class="keyword">Big</em> ${junk}`, description: `&quot;Huge&quot; ${'&#'.repeat(750_000)}` };
+    const fake = createFakeFetch(() => jsonResponse({ code: 0, data: { result: [video] } }));
+    const output = await searchBilibili.run({ query: 'big' }, testContext({ fetch: fake.fetch, settings }));
+    const [heading, blank, title, link, description, ...rest] = output.split('\n');
+    expect([heading, blank, link, rest]).toEqual(['bilibili videos for "big":', '', '   https://www.bilibili.com/video/BV1', []]);
+    expect(title).toMatch(/^1\. Big <<<+$/);
+    expect(description).toMatch(/^ {3}"Huge" (&#)+&?…$/);
+    expect(output.length).toBeLessThan(4_000);
+  });
 });

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Tool } from '../src/core/tools/types.ts';
 import { fetchJson } from './shared/http.ts';
 import { fillUrlTemplate, readStringSetting } from './shared/settings.ts';
-import { capOutput, formatResults, shorten, stripTags } from './shared/text.ts';
+import { capOutput, formatResults, fragmentText, shorten } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'search_bilibili';
 const defaultLimit = 5;
+const titleLimit = 300;
+const descriptionLimit = 200;
 
 const countSchema = z.union([z.number(), z.string()]).optional().catch(undefined);
 
@@ -104,8 +106,8 @@ export const searchBilibili: Tool = {
       const link = video.bvid ? `https://www.bilibili.com/video/${video.bvid}` : (video.arcurl ?? '').replace(/^http:/, 'https:');
       const facts = [video.author ? `by ${video.author}` : undefined, formatCount(video.play), video.duration ? `length ${video.duration}` : undefined];
       return {
-        title: stripTags(video.title) || '(untitled)',
-        lines: [link, facts.filter((fact) => fact !== undefined).join(' · '), shorten(stripTags(video.description ?? ''), 200)],
+        title: fragmentText(video.title, titleLimit) || '(untitled)',
+        lines: [link, facts.filter((fact) => fact !== undefined).join(' · '), shorten(fragmentText(video.description ?? '', descriptionLimit), descriptionLimit)],
       };
     });
     return capOutput(`bilibili videos for "${query}":\n\n${formatResults(entries)}`);

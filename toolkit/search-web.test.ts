@@ -93,4 +93,18 @@ describe('search_web', () => {
     expect(normaliseWebResults([{ title: 'D', href: 'https://d.example', body: 'd' }])?.[0]?.snippet).toBe('d');
     expect(normaliseWebResults({ answer: 'no list' })).toBeUndefined();
   });
+
+  // 1.5 MB of "<", the answer that froze the page for 24 s: a tag regex rescans the rest from each "<".
+  it('reads huge or malformed HTML in results and pages in one pass, keeping what it shows', async () => {
+    const junk = '<'.repeat(1_500_000);
+    const [result] = normaliseWebResults({ results: [{ title: `<b>Big</b> ${junk}`, url: 'https://big.example', content: `<em>Huge</em> ${'<a'.repeat(750_000)}` }] }) ?? [];
+    expect(result?.title).toMatch(/^Big <<<+$/);
+    expect(result?.snippet).toMatch(/^Huge (<a)+$/);
+    expect((result?.title.length ?? 0) + (result?.snippet.length ?? 0)).toBeLessThanOrEqual(8_000);
+
+    const fake = createFakeFetch(() => textResponse(`<p>Rust 1.80</p>${junk}`, 'text/html'));
+    const output = await searchWeb.run({ query: 'rust' }, testContext({ fetch: fake.fetch, settings: { searchProxyUrl: 'https://p.example/?q={query}' } }));
+    expect(output).toMatch(/^Web search for "rust" \(via p\.example\):\n\nRust 1\.80<<<+/);
+    expect(output.length).toBeLessThan(21_000);
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
 import { fetchText, parseJsonResponse, parseJsonText } from './shared/http.ts';
 import { checkHttpUrl, fillUrlTemplate, readStringSetting } from './shared/settings.ts';
-import { capOutput, formatResults, shorten, stripTags, tidyText } from './shared/text.ts';
+import { capOutput, defaultOutputLimit, formatResults, fragmentText, shorten, tidyText } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'search_web';
@@ -71,9 +71,9 @@ export function normaliseWebResults(data: unknown): WebResult[] | undefined {
     if (!parsed.success) continue;
     const fields = parsed.data;
     const url = fields.url ?? fields.link ?? fields.href ?? '';
-    const title = stripTags(fields.title ?? fields.name ?? '') || url;
+    const title = fragmentText(fields.title ?? fields.name ?? '', snippetLimit) || url;
     if (title === '' && url === '') continue;
-    results.push({ title, url, snippet: stripTags(fields.snippet ?? fields.content ?? fields.description ?? fields.body ?? '') });
+    results.push({ title, url, snippet: fragmentText(fields.snippet ?? fields.content ?? fields.description ?? fields.body ?? '', snippetLimit) });
   }
   return results;
 }
@@ -119,7 +119,7 @@ async function searchThroughProxy(template: string, query: string, limit: number
   const response = await fetchText({ toolName, url }, context);
   const looksLikeJson = response.mediaType.includes('json') || /^\s*[[{]/.test(response.text);
   if (!looksLikeJson) {
-    const text = tidyText(response.mediaType.includes('html') ? stripTags(response.text) : response.text);
+    const text = tidyText(response.mediaType.includes('html') ? fragmentText(response.text, defaultOutputLimit) : response.text);
     return capOutput(`Web search for "${query}" (via ${response.host}):\n\n${text || '(empty answer)'}`);
   }
   const data = parseJsonText(toolName, response);

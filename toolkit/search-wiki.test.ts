@@ -86,4 +86,12 @@ describe('search_wiki', () => {
     expect(articleUrl('en', 'AC/DC')).toBe('https://en.wikipedia.org/wiki/AC/DC');
     expect(articleUrl('en', 'Talk:Hello world?')).toBe('https://en.wikipedia.org/wiki/Talk:Hello_world%3F');
   });
+
+  it('reads a huge or malformed search snippet in one pass when an article has no introduction', async () => {
+    const snippet = `The <span class="searchmatch">Big</span> one ${'<'.repeat(1_500_000)}`;
+    const fake = wikipedia({ search: { query: { search: [{ ns: 0, title: 'Big', pageid: 1, snippet }] } }, extracts: { query: { pages: [{ pageid: 1, ns: 0, title: 'Big' }] } } });
+    const output = await searchWiki.run({ query: 'big' }, testContext({ fetch: fake.fetch }));
+    expect(output).toMatch(/^Wikipedia \(en\) results for "big":\n\n1\. Big\n {3}https:\/\/en\.wikipedia\.org\/wiki\/Big\n {3}The Big one <<<+…$/);
+    expect(output.length).toBeLessThan(2_000);
+  });
 });

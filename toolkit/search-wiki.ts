@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
 import { fetchJson } from './shared/http.ts';
 import { readStringSetting } from './shared/settings.ts';
-import { capOutput, formatResults, shorten, stripTags } from './shared/text.ts';
+import { capOutput, formatResults, fragmentText, shorten } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'search_wiki';
@@ -117,7 +117,7 @@ export const searchWiki: Tool = {
     const extractByTitle = new Map((extracts.query?.pages ?? []).map((page) => [page.title, page.extract?.trim() ?? '']));
 
     const entries = hits.map((hit) => {
-      const extract = extractByTitle.get(hit.title) || stripTags(hit.snippet ?? '');
+      const extract = extractByTitle.get(hit.title) || fragmentText(hit.snippet ?? '', extractLimit);
       return { title: hit.title, lines: [articleUrl(language, hit.title), extract === '' ? '(no introduction available)' : shorten(extract, extractLimit)] };
     });
     return capOutput(`Wikipedia (${language}) results for "${query}":\n\n${formatResults(entries)}`);

@@ -21,6 +21,31 @@ let live: AgentRun | null = null;
 
 const store = () => useAppStore.getState();
 
+// Events reach the store once per frame: a burst (a fast planner, many steps ending at once)
+// is one update of the page instead of one per event. Whatever reads the run's state right
+// after its events (replanning, the end of a run) calls flushRunEvents() first.
+const pendingEvents = new Map<string, RunEvent[]>();
+let flushScheduled = false;
+
+/** Applies the events still waiting for the next frame. */
+export function flushRunEvents(): void {
+  flushScheduled = false;
+  const batches = [...pendingEvents];
+  pendingEvents.clear();
+  for (const [runId, events] of batches) store().applyEvents(runId, events);
+}
+
+function showEvent(runId: string, event: RunEvent): void {
+  const queue = pendingEvents.get(runId);
+  if (queue) queue.push(event);
+  else pendingEvents.set(runId, [event]);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  // A hidden tab gets no frames: a timer keeps its state from falling far behind.
+  if (typeof requestAnimationFrame === 'function' && globalThis.document?.visibilityState === 'visible') requestAnimationFrame(flushRunEvents);
+  else setTimeout(flushRunEvents, 50);
+}
+
 function showProblem(error: unknown): void {
   store().setNotice({ message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) });
 }
@@ -47,6 +72,7 @@ export async function resumeRun(runId: string): Promise<void> {
  * before it keep their evidence when the planner writes them again unchanged.
  */
 export async function replanFrom(stepId: string, note: string): Promise<void> {
+  flushRunEvents();
   const { activeRunId, activeRun, runIndex } = store();
   const summary = runIndex.find((run) => run.id === activeRunId);
   if (!activeRunId || !activeRun || !summary) return;
@@ -101,7 +127,7 @@ async function launch(
   options.show();
   const onEvent = (event: RunEvent) => {
     eventLog.append(runId, event);
-    store().applyEvent(runId, event);
+    showEvent(runId, event);
   };
   const run = startRun({
     runId,
@@ -131,6 +157,7 @@ async function launch(
     onEvent({ type: 'run-end', at: 0, status: 'failed', error: toErrorInfo(error) });
   } finally {
     if (live === run) live = null;
+    flushRunEvents();
     await eventLog.flush();
   }
 }
@@ -288,7 +315,7 @@ export function startReplay(trace: StepwiseTrace, speed: number): void {
     maxGapMs: 5000,
     onEvent: (event) => {
       eventLog.append(runId, event);
-      store().applyEvent(runId, event);
+      showEvent(runId, event);
     },
   });
   replaying = { replay, controller };
@@ -298,6 +325,7 @@ export function startReplay(trace: StepwiseTrace, speed: number): void {
       if (!isAbortError(error)) showProblem(error);
     })
     .finally(() => {
+      flushRunEvents();
       if (replaying?.replay === replay) replaying = null;
       if (!replaying) store().setReplayStatus('idle');
     });

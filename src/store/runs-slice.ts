@@ -32,6 +32,8 @@ export interface RunsSlice {
 
   showRun: (runId: string, events: readonly RunEvent[], summary: Omit<RunSummary, 'status' | 'stepCount'>) => void;
   applyEvent: (runId: string, event: RunEvent) => void;
+  /** Folds a burst of events in one update (one render of the page). */
+  applyEvents: (runId: string, events: readonly RunEvent[]) => void;
   toggleStepBreakpoint: (stepId: string) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
@@ -44,7 +46,7 @@ function fold(events: readonly RunEvent[]): RunState {
   return events.reduce<RunState>((state, event) => reduceRun(state, event), createRunState());
 }
 
-export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) => ({
+export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => ({
   runIndex: [],
   activeRunId: null,
   activeRun: null,
@@ -67,10 +69,12 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
       };
     }),
 
-  applyEvent: (runId, event) =>
+  applyEvent: (runId, event) => get().applyEvents(runId, [event]),
+
+  applyEvents: (runId, events) =>
     set((state) => {
-      if (state.activeRunId !== runId) return {};
-      const activeRun = reduceRun(state.activeRun ?? createRunState(), event);
+      if (state.activeRunId !== runId || events.length === 0) return {};
+      const activeRun = events.reduce((run, event) => reduceRun(run, event), state.activeRun ?? createRunState());
       // The history entry changes only with the phase or the step count: keep it cheap.
       const summary = state.runIndex.find((run) => run.id === runId);
       const changed = summary && (summary.status !== activeRun.status || summary.stepCount !== activeRun.steps.length);

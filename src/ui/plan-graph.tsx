@@ -1,5 +1,5 @@
 import { Graph, layout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
-import { memo, useId, useMemo, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { assertNever } from '../core/errors.ts';
 import type { StepState, StepStatus } from '../core/run/run-state.ts';
 import { statusLabel } from './step-status.ts';
@@ -152,10 +152,32 @@ export interface PlanGraphProps {
  * and focuses it. The layout is computed again only when the graph's structure changes, not
  * when a status does.
  */
+/** How often, at most, the graph is laid out again while steps stream in (a layout of hundreds of steps takes a frame or more). */
+const relayoutIntervalMs = 400;
+
+/** `value`, changed at most once per `intervalMs`: each interval ends with the latest value. */
+function useThrottled<T>(value: T, intervalMs: number): T {
+  const [shown, setShown] = useState(value);
+  const lastChange = useRef(0);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    const timer = setTimeout(
+      () => {
+        lastChange.current = performance.now();
+        setShown(value);
+      },
+      Math.max(0, lastChange.current + intervalMs - performance.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [value, shown, intervalMs]);
+  return shown;
+}
+
 export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGraphProps) {
   const arrowId = `plan-graph-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  // The layout's only input, as a string: status changes leave it equal, so no relayout.
-  const structure = JSON.stringify(steps.map((step) => [step.id, step.tool, step.deps]));
+  // The layout's only input, as a string: status changes leave it equal, so no relayout; a
+  // plan that streams in fast is laid out a few times a second, not once per step.
+  const structure = useThrottled(JSON.stringify(steps.map((step) => [step.id, step.tool, step.deps])), relayoutIntervalMs);
   const graph = useMemo(() => {
     const shape = (JSON.parse(structure) as [string, string, string[]][]).map(([id, tool, deps]) => ({ id, tool, deps }));
     return layoutPlanGraph(shape);

@@ -87,19 +87,61 @@ export function blockText(root: Node): string {
   return tidyText(pieces.map((piece) => (typeof piece === 'number' ? '\n'.repeat(piece) : piece)).join(''));
 }
 
+// Without a parser: elements whose content is not text, and elements whose end breaks the line.
+const rawContentTags = new Set(['script', 'style', 'noscript', 'template', 'svg']);
+const breakingEndTags = new Set(['p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'section', 'article', 'ul', 'ol', 'table', 'blockquote', 'pre']);
+// A private-use character marks line breaks, because stripTags collapses all whitespace.
+const lineBreak = '\ue000';
+
+/**
+ * Text of HTML markup without a parser, in one forward scan (so linear in its length, whatever
+ * its shape): tags dropped, the content of script, style and the like skipped, a line break
+ * after block elements and at `<br>`.
+ */
+function markupText(html: string): PageText {
+  // ASCII only: toLowerCase() changes the length of some letters (İ), and positions are shared.
+  const lower = html.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const titleOpen = lower.indexOf('<title');
+  const titleStart = titleOpen === -1 ? -1 : lower.indexOf('>', titleOpen);
+  const titleEnd = titleStart === -1 ? -1 : lower.indexOf('</title>', titleStart);
+  const title = titleEnd === -1 ? '' : stripTags(html.slice(titleStart + 1, titleEnd));
+
+  const bodyStart = lower.indexOf('<body');
+  const bodyEnd = lower.lastIndexOf('</body>');
+  const [start, end] = bodyStart !== -1 && bodyEnd > bodyStart ? [bodyStart, bodyEnd] : [0, html.length];
+  const tagName = /(\/?)([a-z][a-z0-9]*)/y;
+  // Names of raw-content elements with no end tag after the current position: searching again would rescan.
+  const unclosed = new Set<string>();
+  const pieces: string[] = [];
+  let position = start;
+  while (position < end) {
+    const open = html.indexOf('<', position);
+    const close = open === -1 || open >= end ? -1 : html.indexOf('>', open + 1);
+    if (close === -1 || close >= end) break;
+    pieces.push(html.slice(position, open));
+    position = close + 1;
+    tagName.lastIndex = open + 1;
+    const [, slash, name = ''] = tagName.exec(lower) ?? [];
+    if (slash === '' && rawContentTags.has(name) && !unclosed.has(name)) {
+      const endTag = lower.indexOf(`</${name}`, position);
+      const endTagClose = endTag === -1 || endTag >= end ? -1 : lower.indexOf('>', endTag);
+      if (endTagClose === -1 || endTagClose >= end) unclosed.add(name);
+      else position = endTagClose + 1;
+      pieces.push(' ');
+    } else if (name === 'br' || (slash === '/' && breakingEndTags.has(name))) {
+      pieces.push(lineBreak);
+    }
+  }
+  pieces.push(html.slice(position, end));
+  return { title, text: tidyText(stripTags(pieces.join('')).replace(/ ?\ue000 ?/g, '\n')), source: 'markup' };
+}
+
 /**
  * Readable text of an HTML page: the main article found by Readability where there is one,
  * else the text of the whole body. Without a parser (a worker) tags are stripped roughly.
  */
 export async function htmlToText(html: string, parser: HtmlParser | undefined): Promise<PageText> {
-  if (!parser) {
-    const title = stripTags(/<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? '');
-    // A private-use character marks line breaks, because stripTags collapses all whitespace.
-    const body = (/<body[\s\S]*<\/body>/i.exec(html)?.[0] ?? html)
-      .replace(/<(script|style|noscript|template|svg)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<\/(p|div|li|h[1-6]|tr|section|article|ul|ol|table|blockquote|pre)\s*>|<br\s*\/?>/gi, '\ue000');
-    return { title, text: tidyText(stripTags(body).replace(/ ?\ue000 ?/g, '\n')), source: 'markup' };
-  }
+  if (!parser) return markupText(html);
   const { Readability } = await import('@mozilla/readability');
   // Readability changes the document it reads, so it gets its own copy.
   const articleDocument = parser.parseFromString(html, 'text/html');

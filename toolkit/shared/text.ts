@@ -19,12 +19,34 @@ export function shorten(text: string, limit: number): string {
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /**
+ * The text between tags: everything from a `<` to the next `>` is dropped. One forward scan, so
+ * linear in the input however many `<` it has (a regex such as `/<[^>]*>/g` rescans the rest of
+ * the input from each `<` that has no `>` after it).
+ */
+function removeTags(html: string): string {
+  const pieces: string[] = [];
+  let position = 0;
+  for (;;) {
+    const open = html.indexOf('<', position);
+    if (open === -1) break;
+    const close = html.indexOf('>', open + 1);
+    // No ">" after this "<" means none after any later "<" either: the rest is text.
+    if (close === -1) break;
+    pieces.push(html.slice(position, open));
+    position = close + 1;
+  }
+  pieces.push(html.slice(position));
+  return pieces.join('');
+}
+
+/**
  * Plain text from a short HTML fragment (search snippets with `<em>` or `<span class="searchmatch">`
  * highlights): tags removed, common entities decoded, whitespace collapsed. Not for whole pages.
+ * Linear in the length of the input, whatever its shape.
  */
 export function stripTags(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
+  return removeTags(html)
+    // Linear too: each "&" starts at most one scan of the letters or digits that follow it.
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (match, name: string) => {
       const lower = name.toLowerCase();
       if (lower.startsWith('#x')) return safeCodePoint(Number.parseInt(lower.slice(2), 16)) ?? match;
@@ -33,6 +55,18 @@ export function stripTags(html: string): string {
     })
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+// Markup read per character of text a caller keeps: tags around highlights and links rarely weigh more.
+const markupPerTextCharacter = 10;
+
+/**
+ * Plain text (as `stripTags`) of an HTML fragment of which a caller keeps at most `keep`
+ * characters: only the first `keep * 10` characters of markup are read, so a field of megabytes
+ * costs no more than an ordinary one.
+ */
+export function fragmentText(html: string, keep: number): string {
+  return stripTags(html.slice(0, keep * markupPerTextCharacter));
 }
 
 function safeCodePoint(code: number): string | undefined {
