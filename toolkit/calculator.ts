@@ -127,7 +127,8 @@ export const calculator: Tool = {
   name: toolName,
   description:
     'Evaluates a math expression (for example 12 * (3 + 4) / 2, sqrt(2) ^ 3 or 5 km to mile) and returns the result. ' +
-    'The input must be the expression itself, with numbers from earlier evidence written in, not a question in words.',
+    'The input must be the expression itself, with numbers from earlier evidence written in, not a question in words. ' +
+    `Matrices and ranges are limited to ${maxMatrixElements.toLocaleString('en-US')} elements.`,
   parameters: {
     type: 'object',
     properties: {

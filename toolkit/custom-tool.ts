@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { errorMessage, StepwiseError } from '../src/core/errors.ts';
 import type { JsonSchema, Tool } from '../src/core/tools/types.ts';
 import { fetchText, parseJsonText } from './shared/http.ts';
-import { checkHttpUrl } from './shared/settings.ts';
+import { checkHttpUrl, isDotSegment } from './shared/settings.ts';
 import { capOutput } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
@@ -183,10 +183,6 @@ function urlLayout(template: string): UrlLayout {
   };
 }
 
-// "." and "..", also percent-encoded once or more (%2e, %252e): URL parsing, or a server that
-// decodes the path again, reads them as steps up the path.
-const dotSegmentPattern = /^(?:\.|%(?:25)*2e){1,2}$/i;
-
 /**
  * Fills the URL template. Placeholders are URL-encoded, but encoding leaves "." and ".." alone, so
  * `/users/{{id}}/profile` with `..` would reach `/profile`: such path values are refused, and the
@@ -195,7 +191,7 @@ const dotSegmentPattern = /^(?:\.|%(?:25)*2e){1,2}$/i;
 function fillUrl(toolName: string, template: string, layout: UrlLayout, args: Record<string, unknown>): string {
   for (const parameter of layout.pathParameters) {
     const value = valueText(args[parameter]);
-    if (dotSegmentPattern.test(value)) {
+    if (isDotSegment(value)) {
       throw new ToolError(toolName, `the ${parameter} argument is "${value}", which in the URL path would send the request to a different address; it is refused.`, {
         hint: `Give ${parameter} an actual value: "." and ".." (in any spelling) are not allowed where the URL template puts a parameter in the path.`,
       });

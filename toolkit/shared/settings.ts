@@ -22,10 +22,19 @@ export function readIntegerSetting(settings: Settings, key: string, fallback: nu
   return Math.min(range.max, Math.max(range.min, Math.round(number)));
 }
 
+// "." and "..", also percent-encoded once or more (%2e, %252e): URL parsing, or a server that
+// decodes the path again, reads them as steps up the path. encodeURIComponent leaves them alone.
+const dotSegmentPattern = /^(?:\.|%(?:25)*2e){1,2}$/i;
+
+/** Whether `value`, put into a URL path, would be read as "." or ".." (a step up the path). */
+export function isDotSegment(value: string): boolean {
+  return dotSegmentPattern.test(value);
+}
+
 /**
  * Fills a proxy URL template such as `https://proxy.example/search?q={query}`: each
  * `{placeholder}` gets the URL-encoded value. The template must contain every placeholder it is
- * given, or the request would silently ignore the input.
+ * given, or the request would silently ignore the input; a value that is a dot segment is refused.
  */
 export function fillUrlTemplate(
   toolName: string,
@@ -39,6 +48,11 @@ export function fillUrlTemplate(
     if (!url.includes(token)) {
       throw new ToolError(toolName, `the ${settingKey} setting has no ${token} placeholder.`, {
         hint: `Write ${settingKey} as a URL with ${token} where the input goes, for example https://proxy.example/?${placeholder}=${token}.`,
+      });
+    }
+    if (isDotSegment(value)) {
+      throw new ToolError(toolName, `the input "${value}" would climb up the path of the ${settingKey} URL; it is refused.`, {
+        hint: 'Give the tool an actual input.',
       });
     }
     url = url.replaceAll(token, encodeURIComponent(value));
