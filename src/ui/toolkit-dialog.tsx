@@ -237,10 +237,7 @@ function McpServers() {
               <strong>{server.name}</strong> <span className="hint">{server.url}</span> — {view?.status ?? 'not connected'}
               {view?.error && <span className="error"> {view.error}</span>}
               <div className="hint">
-                {server.trusted ? 'Trusted: its tools run without approval.' : 'Not trusted: each of its tools asks for approval, whatever the server says of it.'}{' '}
-                <button onClick={() => setMcpServerTrust(server.name, !server.trusted)} aria-label={`${server.trusted ? 'Stop trusting' : 'Trust'} server ${server.name}`}>
-                  {server.trusted ? 'Stop trusting' : 'Trust'}
-                </button>
+                {server.trusted ? 'Trusted: its tools run without approval.' : 'Not trusted: each of its tools asks for approval, whatever the server says of it.'}
               </div>
               {view && view.toolNames.length > 0 && <div className="hint">Tools: {view.toolNames.join(', ')}</div>}{' '}
               {view?.status === 'connected' ? (
@@ -248,6 +245,9 @@ function McpServers() {
               ) : (
                 <button onClick={() => void connectMcpServer(server)}>Connect {server.name}</button>
               )}{' '}
+              <button onClick={() => setMcpServerTrust(server.name, !server.trusted)} aria-label={`${server.trusted ? 'Stop trusting' : 'Trust'} server ${server.name}`}>
+                {server.trusted ? 'Stop trusting' : 'Trust'}
+              </button>{' '}
               <button onClick={() => void removeMcpServer(server.name)} aria-label={`Remove server ${server.name}`}>
                 Remove
               </button>
