@@ -1,7 +1,7 @@
 // The attack suite, part two: inputs built to freeze the page. Each case must end with a clear
 // message while the page keeps answering clicks within a second (see SECURITY.md).
 import { expect, test } from '@playwright/test';
-import { configurePlanner, scriptPlanner } from './support/app.ts';
+import { configurePlanner, routeWikipediaPage, scriptPlanner } from './support/app.ts';
 import { expectResponsive, plan, recordClickLatencies, runTask, traceFile } from './support/attacks.ts';
 
 // The harness's own DOM snapshots (traces) run on the page's thread: measure the app alone.
@@ -30,14 +30,7 @@ test('6a. a calculator bomb fails with a clear message and the page keeps answer
 
 test('6b. a search result of 1.5 MB of "<" does not freeze the page', async ({ page }) => {
   const flood = '<'.repeat(1_500_000);
-  await page.route('https://*.wikipedia.org/w/api.php**', (route) => {
-    const url = new URL(route.request().url());
-    const body =
-      url.searchParams.get('list') === 'search'
-        ? { query: { search: [{ title: 'Flood', pageid: 1, snippet: flood }] } }
-        : { query: { pages: [{ title: 'Flood', extract: flood }] } };
-    return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(body) });
-  });
+  await routeWikipediaPage(page, 'Flood', flood);
   await scriptPlanner({
     rules: [
       { match: 'make plans', reply: 'Plan: Look it up.\n#E1 = search_wiki[flood]' },

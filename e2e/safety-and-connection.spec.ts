@@ -1,16 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { configurePlanner, plannerUrl, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerUrl, routeWikipediaPage, scriptPlanner } from './support/app.ts';
 
 test('XSS payloads in evidence and in the answer stay inert', async ({ page }) => {
   const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><a href="javascript:window.__xss=3">click</a>';
-  await page.route('https://*.wikipedia.org/w/api.php**', (route) => {
-    const url = new URL(route.request().url());
-    const body =
-      url.searchParams.get('list') === 'search'
-        ? { query: { search: [{ title: `Evil ${payload}`, pageid: 1, snippet: payload }] } }
-        : { query: { pages: [{ title: `Evil ${payload}`, extract: payload }] } };
-    return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(body) });
-  });
+  await routeWikipediaPage(page, `Evil ${payload}`, payload);
   await scriptPlanner({
     rules: [
       { match: 'make plans', reply: `Plan: Look it up.\n#E1 = search_wiki[${payload}]` },

@@ -51,3 +51,15 @@ export async function routeWikipedia(page: Page, options: { delayMs?: number } =
   });
   return { maxInFlight: () => maxInFlight, queries };
 }
+
+/** Answers Wikipedia's API with one page whose title is `title` and whose snippet and extract are `text`. */
+export async function routeWikipediaPage(page: Page, title: string, text: string): Promise<void> {
+  await page.route('https://*.wikipedia.org/w/api.php**', (route) => {
+    const url = new URL(route.request().url());
+    const body =
+      url.searchParams.get('list') === 'search'
+        ? { query: { search: [{ title, pageid: 1, snippet: text }] } }
+        : { query: { pages: [{ title, extract: text }] } };
+    return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(body) });
+  });
+}
