@@ -7,6 +7,7 @@ import { createOpenAIEngine } from './llm/openai-engine.ts';
 import type { RunEvent, RunEventType } from './run/events.ts';
 import { replayEvents } from './run/run-state.ts';
 import { stubTool } from './run/scheduler-stubs.ts';
+import { versionPlanText } from './run/versions.ts';
 import type { Tool, ToolContext } from './tools/types.ts';
 
 /** Substrings that tell the three kinds of request apart (see the prompt builders). */
@@ -193,6 +194,95 @@ describe('startRun against the fixture planner server', () => {
     const given = await runAgent(tools, { maxPlanSteps: 3, planText: endless.split('\n').slice(0, 20).join('\n') });
     expect(given.outcome.error?.name).toBe('PlanTooLongError');
     expect(given.run.scheduler.snapshot().steps).toHaveLength(3);
+  });
+
+  describe('versions', () => {
+    /** A finished run of comparePlan, as a version's parent. */
+    async function finishedParent() {
+      const { tools, records } = createTools(5);
+      script(comparePlan);
+      const parentRun = await runAgent(tools);
+      const state = replayEvents(parentRun.events);
+      const parent = { runId: 'parent', steps: state.steps, answer: parentRun.outcome.answer };
+      records.length = 0;
+      server.reset();
+      script('never asked');
+      return { tools, records, parent, steps: state.steps };
+    }
+    const solverRequests = () => server.requests.filter((request) => JSON.stringify(request.body ?? '').includes(solverMatch));
+
+    it('Edit: only the edited step and its dependents call tools; no planner; the solver runs once', async () => {
+      const { tools, records, parent, steps } = await finishedParent();
+      const change = { type: 'edit', id: '#E2', tool: 'search_wiki', input: 'Big Ben' } as const;
+      const { outcome, events, run } = await runAgent(tools, { planText: versionPlanText(steps, change), version: { parent, change } });
+      expect(outcome.status).toBe('done');
+      expect(plannerRequests()).toHaveLength(0);
+      expect(solverRequests()).toHaveLength(1);
+      expect(records.map((record) => `${record.tool}:${record.query}`)).toEqual(['search_wiki:Big Ben', 'llm:Which is older? Eiffel Tower: The Eiffel Tower was completed in 1889. Statue of Liberty: No article about Big Ben.']);
+      const [first] = run.scheduler.snapshot().steps;
+      expect(first).toMatchObject({ status: 'done', evidenceSource: { kind: 'reused', runId: 'parent' }, dispatch: { path: 'reused' } });
+      expect(ofType(events, 'run-start')[0]?.parent).toEqual({ runId: 'parent', change });
+    });
+
+    it('Set evidence: no tool call for that step, its dependents and the solver run', async () => {
+      const { tools, records, parent, steps } = await finishedParent();
+      const change = { type: 'set-evidence', id: '#E1', text: 'Completed in 1887.' } as const;
+      const { run } = await runAgent(tools, { planText: versionPlanText(steps, change), version: { parent, change } });
+      expect(records.map((record) => record.tool)).toEqual(['llm']);
+      expect(run.scheduler.snapshot().steps[0]).toMatchObject({ evidence: 'Completed in 1887.', evidenceSource: { kind: 'by-hand' } });
+      expect(solverRequests()).toHaveLength(1);
+    });
+
+    it('Redo: the step runs again; when its evidence is the same, its dependents and the answer are reused', async () => {
+      const { tools, records, parent, steps } = await finishedParent();
+      const change = { type: 'redo', id: '#E1' } as const;
+      const { outcome, events } = await runAgent(tools, { planText: versionPlanText(steps, change), version: { parent, change } });
+      expect(records.map((record) => `${record.tool}:${record.query}`)).toEqual(['search_wiki:Eiffel Tower']);
+      expect(solverRequests()).toHaveLength(0);
+      expect(outcome).toEqual({ status: 'done', answer });
+      expect(ofType(events, 'solve-end')[0]?.reusedFrom).toBe('parent');
+    });
+
+    it('Skip: the step and its dependents are skipped, the rest is reused', async () => {
+      const { tools, records, parent, steps } = await finishedParent();
+      const change = { type: 'skip', id: '#E2' } as const;
+      const { run } = await runAgent(tools, { planText: versionPlanText(steps, change), version: { parent, change } });
+      expect(records).toHaveLength(0);
+      expect(run.scheduler.snapshot().steps.map((step) => step.status)).toEqual(['done', 'skipped', 'skipped']);
+    });
+
+    it('never reuses a side-effect tool silently: it asks for approval and runs again', async () => {
+      const saved: string[] = [];
+      const save = stubTool('save_note', async (args: Record<string, unknown>) => {
+        saved.push(String(args.query));
+        return 'saved';
+      }, { sideEffects: true });
+      const approve = (run: AgentRun, event: RunEvent) => {
+        if (event.type === 'approval-required') queueMicrotask(() => run.scheduler.approve(event.id));
+      };
+      const events: RunEvent[] = [];
+      // Approval events come after startRun has returned (the step's dispatch is async).
+      const holder: { run?: AgentRun } = {};
+      const current = startRun({
+        task,
+        tools: [save],
+        engines: { planner: engine(), solver: engine() },
+        planText: '#E1 = save_note[hello]',
+        version: {
+          parent: { runId: 'parent', steps: [{ id: '#E1', tool: 'save_note', status: 'done', substitutedInput: 'hello', call: { name: 'save_note', arguments: { query: 'hello' } }, evidence: 'saved' }] },
+          // A change elsewhere: #E1's call is the parent's, yet it is not reused.
+          change: { type: 'redo', id: '#E9' },
+        },
+        onEvent: (event) => {
+          events.push(event);
+          if (holder.run) approve(holder.run, event);
+        },
+      });
+      holder.run = current;
+      await current.done;
+      expect(ofType(events, 'approval-required')).toHaveLength(1);
+      expect(saved).toEqual(['hello']);
+    });
   });
 
   it('runs a plan the person chose without asking the planner; unknown tools are plan errors', async () => {

@@ -11,6 +11,7 @@ import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events
 import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
 import { solve, type SolverStep } from './solve/solver.ts';
 import type { Tool } from './tools/types.ts';
+import { rerunSteps, sameEvidence, StepCache, type RunChange, type VersionParent } from './run/versions.ts';
 
 /** Which engine plays which role. */
 export interface AgentEngines {
@@ -61,6 +62,12 @@ export interface AgentOptions
    * `PlanTooLongError` after the steps it kept have run.
    */
   maxPlanSteps?: number;
+  /**
+   * Makes this run a version of an earlier run: `planText` is the parent's plan (with the
+   * change), steps whose call matches the parent's reuse its evidence, the changed step runs,
+   * and the parent's answer is reused when no evidence changed.
+   */
+  version?: { parent: VersionParent; change: RunChange };
 }
 
 export interface AgentOutcome {
@@ -111,8 +118,10 @@ export function startRun(options: AgentOptions): AgentRun {
   const emit = (event: RunEventInput) => options.onEvent({ ...event, at: clock() } as RunEvent);
   const toolNames = options.tools.map((tool) => tool.name);
 
+  const version = options.version;
   const scheduler = new Scheduler({
     ...options,
+    ...(version ? { cache: new StepCache(version.parent, rerunSteps(version.change)) } : {}),
     tools: options.tools,
     dispatch: createDistributor({ tools: options.tools, toolCaller: options.engines.toolCaller, fallback: options.engines.fallback }),
     onEvent: options.onEvent,
@@ -137,6 +146,11 @@ export function startRun(options: AgentOptions): AgentRun {
       return;
     }
     stepsAdded++;
+    const change = version?.change;
+    if (change?.id === step.id && change.type === 'set-evidence') {
+      return scheduler.restoreStep(step, { text: change.text, originalLength: change.text.length, truncated: false }, { kind: 'by-hand' });
+    }
+    if (change?.id === step.id && change.type === 'skip') return scheduler.addStep(step, errors, { skipReason: 'skipped in this version' });
     const finished = finishedBefore.get(step.id);
     if (finished && errors.length === 0 && finished.tool === step.tool && finished.input === step.input && finished.evidence !== undefined) {
       scheduler.restoreStep(step, { text: finished.evidence, originalLength: finished.evidenceLength ?? finished.evidence.length, truncated: finished.truncated ?? false });
@@ -243,7 +257,10 @@ export function startRun(options: AgentOptions): AgentRun {
 
   async function run(): Promise<AgentOutcome> {
     if (previous) emit({ type: 'run-resumed' });
-    else emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString() });
+    else {
+      const parent = version ? { parent: { runId: version.parent.runId, change: version.change } } : {};
+      emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString(), ...parent });
+    }
     const finish = (status: RunStatus, answer: string, error?: ErrorInfo): AgentOutcome => {
       emit({ type: 'run-end', status, ...(error ? { error } : {}) });
       return { status, answer, ...(error ? { error } : {}) };
@@ -259,6 +276,11 @@ export function startRun(options: AgentOptions): AgentRun {
       emit({ type: 'solve-start' });
       const solveStarted = performance.now();
       const snapshot = scheduler.snapshot();
+      if (version?.parent.answer !== undefined && sameEvidence(version.parent, snapshot.steps)) {
+        emit({ type: 'solve-delta', text: version.parent.answer });
+        emit({ type: 'solve-end', durationMs: 0, reusedFrom: version.parent.runId });
+        return finish('done', version.parent.answer);
+      }
       const steps: SolverStep[] = snapshot.steps.map((step) => ({
         id: step.id,
         tool: step.tool,

@@ -129,7 +129,13 @@ function ReplanForm({ step, onDone }: { step: StepState; onDone: () => void }) {
   );
 }
 
-const pathLabels: Record<DispatchPath, string> = { 'fast-path': 'planner fast path', engine: 'tool-caller model', fallback: 'fallback model', edited: 'your edit' };
+const pathLabels: Record<DispatchPath, string> = {
+  'fast-path': 'planner fast path',
+  engine: 'tool-caller model',
+  fallback: 'fallback model',
+  edited: 'your edit',
+  reused: 'the earlier run',
+};
 
 /** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
 export const StepCard = memo(function StepCard({ step, tools }: { step: StepState; tools: readonly string[] }) {

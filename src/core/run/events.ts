@@ -1,6 +1,7 @@
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { ChatUsage } from '../llm/types.ts';
 import type { ToolCall } from '../tools/types.ts';
+import type { RunChange } from './versions.ts';
 
 /** Where one `#E` value was put into a step's input: `[start, end)` in the substituted text. */
 export interface Substitution {
@@ -9,8 +10,11 @@ export interface Substitution {
   end: number;
 }
 
-/** How the distributor produced a tool call; `edited` is a call the person wrote (`editStep`). */
-export type DispatchPath = 'fast-path' | 'engine' | 'fallback' | 'edited';
+/**
+ * How the distributor produced a tool call; `edited` is a call the person wrote (`editStep`),
+ * `reused` the call the parent run made for the same tool and input (a version).
+ */
+export type DispatchPath = 'fast-path' | 'engine' | 'fallback' | 'edited' | 'reused';
 
 /** The record of one tool-call decision (see src/core/dispatch). */
 export interface DispatchRecord {
@@ -31,6 +35,18 @@ export interface ErrorInfo {
   hint?: string;
 }
 
+/** A version's parent run and the change that made the version. */
+export interface RunParent {
+  runId: string;
+  change: RunChange;
+}
+
+/**
+ * Where evidence came from when no tool ran for it: `reused` from the parent run (the same
+ * call), or `by-hand` (the person set it).
+ */
+export type EvidenceSource = { kind: 'reused'; runId: string } | { kind: 'by-hand' };
+
 export type PauseReason = 'breakpoint-step' | 'breakpoint-tool' | 'single-step' | 'pause-before-each' | 'user';
 
 export type RunStatus = 'done' | 'failed' | 'aborted';
@@ -43,7 +59,7 @@ export type RetryPhase = 'dispatch' | 'tool';
  * replays with its original timing. The store folds these into state (see `reduceRun`).
  */
 export type RunEvent =
-  | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string }
+  | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string; parent?: RunParent }
   /** The planner is asked (again): the plan so far is dropped. Restored steps follow as step-added + evidence. */
   | { type: 'plan-start'; at: number }
   | { type: 'plan-delta'; at: number; text: string }
@@ -68,7 +84,7 @@ export type RunEvent =
   /** `attempt` is the try that failed (1-based); `phase` is absent in older traces (tool). */
   | { type: 'step-retry'; at: number; id: string; attempt: number; delayMs: number; error: ErrorInfo; phase?: RetryPhase }
   | { type: 'call-end'; at: number; id: string; durationMs: number }
-  | { type: 'evidence'; at: number; id: string; text: string; originalLength: number; truncated: boolean }
+  | { type: 'evidence'; at: number; id: string; text: string; originalLength: number; truncated: boolean; source?: EvidenceSource }
   | { type: 'step-failed'; at: number; id: string; error: ErrorInfo }
   | { type: 'step-skipped'; at: number; id: string; reason: string }
   /** `because` is the step whose re-run made this one out of date (the step itself when re-run). */
@@ -76,7 +92,7 @@ export type RunEvent =
   | { type: 'solve-start'; at: number }
   | { type: 'solve-delta'; at: number; text: string }
   | { type: 'solve-reasoning-delta'; at: number; text: string }
-  | { type: 'solve-end'; at: number; usage?: ChatUsage; durationMs: number }
+  | { type: 'solve-end'; at: number; usage?: ChatUsage; durationMs: number; reusedFrom?: string }
   | { type: 'solve-failed'; at: number; error: ErrorInfo }
   | { type: 'run-end'; at: number; status: RunStatus; error?: ErrorInfo };
 

@@ -3,7 +3,7 @@ import type { ChatUsage } from '../llm/types.ts';
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { ToolCall } from '../tools/types.ts';
 import { stepDependencies } from './evidence.ts';
-import type { DispatchRecord, ErrorInfo, PauseReason, RetryPhase, RunEvent, RunStatus, Substitution } from './events.ts';
+import type { DispatchRecord, ErrorInfo, EvidenceSource, PauseReason, RetryPhase, RunEvent, RunParent, RunStatus, Substitution } from './events.ts';
 
 /** Where one step stands. `stale`: its result is out of date (an upstream step re-runs) and it will run again. */
 export type StepStatus =
@@ -65,6 +65,8 @@ export interface StepState {
   endedAt?: number;
   /** From `call-end`. */
   durationMs?: number;
+  /** The evidence did not come from a tool run here: reused from the parent run, or set by hand. */
+  evidenceSource?: EvidenceSource;
 }
 
 /** Where the run as a whole is. */
@@ -79,6 +81,8 @@ export interface PlanState {
   warnings: readonly PlanProblem[];
   error?: ErrorInfo;
   durationMs?: number;
+  /** The answer was the parent run's: no evidence it reads changed. */
+  reusedFrom?: string;
 }
 
 /** The solver's answer as it streams. */
@@ -102,6 +106,8 @@ export interface UsageTotals {
 export interface RunState {
   runId?: string;
   task: string;
+  /** A version's parent run and the change that made it. */
+  parent?: RunParent;
   /** ISO time from `run-start`. */
   startedAt?: string;
   status: RunPhase;
@@ -256,6 +262,7 @@ function reduceStep(step: StepState, event: StepEvent): StepState {
         evidenceLength: event.originalLength,
         truncated: event.truncated,
         endedAt: event.at,
+        ...(event.source ? { evidenceSource: event.source } : {}),
       };
     case 'step-failed':
       return { ...withoutEndingKeys(step), status: 'failed', error: event.error, endedAt: event.at };
@@ -296,7 +303,16 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
   const lastEventAt = event.at;
   switch (event.type) {
     case 'run-start':
-      return { ...createRunState(), runId: event.runId, task: event.task, startedAt: event.startedAt, status: 'planning', eventCount: 1, lastEventAt };
+      return {
+        ...createRunState(),
+        runId: event.runId,
+        task: event.task,
+        startedAt: event.startedAt,
+        status: 'planning',
+        eventCount: 1,
+        lastEventAt,
+        ...(event.parent ? { parent: event.parent } : {}),
+      };
     case 'plan-start':
       return { ...current, eventCount, lastEventAt, status: 'planning', plan: createRunState().plan, steps: [] };
     case 'plan-delta':
@@ -348,7 +364,7 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
         ...current,
         eventCount,
         lastEventAt,
-        answer: { ...current.answer, status: 'done', durationMs: event.durationMs },
+        answer: { ...current.answer, status: 'done', durationMs: event.durationMs, ...(event.reusedFrom ? { reusedFrom: event.reusedFrom } : {}) },
         usage: withUsage(current, 'solver', event.usage),
       };
     case 'solve-failed':

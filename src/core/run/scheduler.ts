@@ -14,8 +14,9 @@ import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { Tool, ToolCall } from '../tools/types.ts';
 import { toErrorInfo } from './error-info.ts';
 import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
-import type { DispatchRecord, PauseReason, RunEvent, RunEventInput } from './events.ts';
+import type { DispatchRecord, EvidenceSource, PauseReason, RunEvent, RunEventInput } from './events.ts';
 import type { StepState, StepStatus } from './run-state.ts';
+import type { StepCache } from './versions.ts';
 
 /** What the scheduler asks the distributor for one step. */
 export interface SchedulerDispatchRequest {
@@ -64,6 +65,12 @@ export interface SchedulerOptions {
   signal?: AbortSignal;
   /** Waits between retries; tests replace it. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * A version's cache of its parent's work: a step whose tool and substituted input match the
+   * parent's takes the parent's call (no tool-caller model), and a step whose call matches takes
+   * the parent's evidence (no tool run). Never for a tool that needs approval.
+   */
+  cache?: StepCache;
 }
 
 /** How the scheduler ended: `aborted` after `abort()`, else `finished` (steps may have failed). */
@@ -131,6 +138,7 @@ type StepResults = Pick<
   | 'startedAt'
   | 'endedAt'
   | 'durationMs'
+  | 'evidenceSource'
 >;
 
 interface StepEntry extends StepResults {
@@ -287,7 +295,7 @@ export class Scheduler {
    * A step with `errors` fails at once and its dependents are skipped. A second step with an
    * id already present is ignored (the parser reports the duplicate in the plan's errors).
    */
-  addStep(step: PlanStep, errors: readonly PlanProblem[] = []): void {
+  addStep(step: PlanStep, errors: readonly PlanProblem[] = [], options: { skipReason?: string } = {}): void {
     this.transact(() => {
       if (this.byId.has(step.id)) return;
       const deps = stepDependencies(step);
@@ -309,6 +317,7 @@ export class Scheduler {
       this.emit({ type: 'step-added', step, errors: [...errors] });
 
       if (this.aborted) return this.skipEntry(entry, 'run stopped');
+      if (options.skipReason !== undefined) return this.skipEntry(entry, options.skipReason, this.clock(), undefined, `needs ${step.id}, which was skipped`);
       if (errors.length > 0) return this.failEntry(entry, new PlanParseError(errors));
       if (!this.toolsByName.has(step.tool)) return this.failEntry(entry, new UnknownToolError(step.tool));
       const cycle = this.findCycle(step.id, deps);
@@ -324,7 +333,7 @@ export class Scheduler {
    * Adds a step that finished in an earlier session (resuming after a reload): its evidence is
    * restored and nothing runs again. Steps waiting for it go as if it had just finished.
    */
-  restoreStep(step: PlanStep, evidence: TruncatedEvidence): void {
+  restoreStep(step: PlanStep, evidence: TruncatedEvidence, source?: EvidenceSource): void {
     this.transact(() => {
       if (this.byId.has(step.id)) return;
       const entry: StepEntry = {
@@ -343,7 +352,7 @@ export class Scheduler {
       this.unfinished++;
       this.link(entry);
       this.emit({ type: 'step-added', step, errors: [] });
-      this.publishEvidence(entry, evidence, this.clock());
+      this.publishEvidence(entry, evidence, this.clock(), source);
     });
   }
 
@@ -818,6 +827,7 @@ export class Scheduler {
     delete entry.startedAt;
     delete entry.endedAt;
     delete entry.durationMs;
+    delete entry.evidenceSource;
     entry.attempts = 0;
   }
 
@@ -832,26 +842,31 @@ export class Scheduler {
     this.emit({ type: 'call-end', id: entry.step.id, durationMs: entry.durationMs }, at);
   }
 
-  private completeEntry(entry: StepEntry, output: unknown): void {
+  /** Ends a step's execution with a tool's output, or with evidence reused from the parent run. */
+  private completeEntry(entry: StepEntry, output: unknown, source?: EvidenceSource & { kind: 'reused' }): void {
     const at = this.clock();
-    const evidence = truncateEvidence(toEvidenceText(output), this.evidenceLimit);
+    const evidence = source ? (output as TruncatedEvidence) : truncateEvidence(toEvidenceText(output), this.evidenceLimit);
     entry.execution = undefined;
     this.active--;
     entry.durationMs = at - (entry.startedAt ?? at);
     this.emit({ type: 'call-end', id: entry.step.id, durationMs: entry.durationMs }, at);
-    this.publishEvidence(entry, evidence, at);
+    this.publishEvidence(entry, evidence, at, source);
   }
 
   /** Marks a step done with its evidence and lets the steps waiting for it go. */
-  private publishEvidence(entry: StepEntry, evidence: TruncatedEvidence, at: number): void {
+  private publishEvidence(entry: StepEntry, evidence: TruncatedEvidence, at: number, source?: EvidenceSource): void {
     this.setStatus(entry, 'done');
     delete entry.retry;
     entry.evidence = evidence.text;
     entry.evidenceLength = evidence.originalLength;
     entry.truncated = evidence.truncated;
     entry.endedAt = at;
+    if (source) entry.evidenceSource = source;
     this.evidenceByVariable.set(entry.step.id, evidence.text);
-    this.emit({ type: 'evidence', id: entry.step.id, text: evidence.text, originalLength: evidence.originalLength, truncated: evidence.truncated }, at);
+    this.emit(
+      { type: 'evidence', id: entry.step.id, text: evidence.text, originalLength: evidence.originalLength, truncated: evidence.truncated, ...(source ? { source } : {}) },
+      at,
+    );
     for (const dependent of this.dependents.get(entry.step.id) ?? []) {
       dependent.missing--;
       if (dependent.missing === 0 && (dependent.status === 'pending' || dependent.status === 'stale')) this.settleBlocked(dependent);
@@ -926,7 +941,14 @@ export class Scheduler {
       // Approval follows the planned tool and the tool actually called: either with side
       // effects stops the step.
       const planned = this.toolsByName.get(entry.step.tool);
-      if (this.requiresApproval(tool) || (planned !== undefined && this.requiresApproval(planned))) {
+      const needsApproval = this.requiresApproval(tool) || (planned !== undefined && this.requiresApproval(planned));
+      // A tool with side effects is never reused silently: it asks and runs again.
+      const reused = needsApproval ? undefined : this.options.cache?.evidenceFor(entry.step.id, call);
+      if (reused) {
+        this.transact(() => this.completeEntry(entry, reused, { kind: 'reused', runId: reused.fromRunId }));
+        return;
+      }
+      if (needsApproval) {
         call = await new Promise<ToolCall>((resolve) => {
           this.transact(() => {
             execution.approve = resolve;
@@ -954,6 +976,8 @@ export class Scheduler {
     }
     const tool = this.toolsByName.get(entry.step.tool);
     if (!tool) throw new UnknownToolError(entry.step.tool);
+    const earlier = this.options.cache?.callFor(entry.step.id, tool.name, input);
+    if (earlier) return { call: earlier, path: 'reused', attempts: 0, durationMs: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.options.dispatch({ step: entry.step, input, tool, evidence: this.evidenceByVariable, signal: execution.controller.signal });
@@ -1139,5 +1163,6 @@ function toStepState(entry: StepEntry): StepState {
   if (entry.startedAt !== undefined) state.startedAt = entry.startedAt;
   if (entry.endedAt !== undefined) state.endedAt = entry.endedAt;
   if (entry.durationMs !== undefined) state.durationMs = entry.durationMs;
+  if (entry.evidenceSource !== undefined) state.evidenceSource = entry.evidenceSource;
   return state;
 }

@@ -307,7 +307,7 @@ const errorInfoSchema = z.object({ name: z.string(), message: z.string(), hint: 
 const substitutionSchema = z.object({ variable: evidenceVariableSchema, start: count, end: count });
 const dispatchSchema = z.object({
   call: toolCallSchema,
-  path: z.enum(['fast-path', 'engine', 'fallback', 'edited']),
+  path: z.enum(['fast-path', 'engine', 'fallback', 'edited', 'reused']),
   engineId: z.string().optional(),
   attempts: count,
   usage: usageSchema.optional(),
@@ -318,10 +318,24 @@ const runStatusSchema = z.enum(['done', 'failed', 'aborted']);
 
 const at = nonNegative;
 const stepId = evidenceVariableSchema;
+const runChangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('edit'), id: stepId, tool: z.string(), input: z.string() }),
+  z.object({ type: z.literal('redo'), id: stepId }),
+  z.object({ type: z.literal('skip'), id: stepId }),
+  z.object({ type: z.literal('set-evidence'), id: stepId, text: z.string() }),
+]);
+const evidenceSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('reused'), runId: z.string() }), z.object({ kind: z.literal('by-hand') })]);
 
 /** A schema for every event type; `satisfies` keeps this list and the `RunEvent` union in step. */
 const eventSchemas = {
-  'run-start': z.object({ type: z.literal('run-start'), at, runId: z.string(), task: z.string(), startedAt: z.string() }),
+  'run-start': z.object({
+    type: z.literal('run-start'),
+    at,
+    runId: z.string(),
+    task: z.string(),
+    startedAt: z.string(),
+    parent: z.object({ runId: z.string(), change: runChangeSchema }).optional(),
+  }),
   'plan-start': z.object({ type: z.literal('plan-start'), at }),
   'plan-delta': z.object({ type: z.literal('plan-delta'), at, text: z.string() }),
   'plan-reasoning-delta': z.object({ type: z.literal('plan-reasoning-delta'), at, text: z.string() }),
@@ -363,14 +377,14 @@ const eventSchemas = {
     phase: z.enum(['dispatch', 'tool']).optional(),
   }),
   'call-end': z.object({ type: z.literal('call-end'), at, id: stepId, durationMs: nonNegative }),
-  evidence: z.object({ type: z.literal('evidence'), at, id: stepId, text: z.string(), originalLength: count, truncated: z.boolean() }),
+  evidence: z.object({ type: z.literal('evidence'), at, id: stepId, text: z.string(), originalLength: count, truncated: z.boolean(), source: evidenceSourceSchema.optional() }),
   'step-failed': z.object({ type: z.literal('step-failed'), at, id: stepId, error: errorInfoSchema }),
   'step-skipped': z.object({ type: z.literal('step-skipped'), at, id: stepId, reason: z.string() }),
   'step-stale': z.object({ type: z.literal('step-stale'), at, id: stepId, because: stepId }),
   'solve-start': z.object({ type: z.literal('solve-start'), at }),
   'solve-delta': z.object({ type: z.literal('solve-delta'), at, text: z.string() }),
   'solve-reasoning-delta': z.object({ type: z.literal('solve-reasoning-delta'), at, text: z.string() }),
-  'solve-end': z.object({ type: z.literal('solve-end'), at, usage: usageSchema.optional(), durationMs: nonNegative }),
+  'solve-end': z.object({ type: z.literal('solve-end'), at, usage: usageSchema.optional(), durationMs: nonNegative, reusedFrom: z.string().optional() }),
   'solve-failed': z.object({ type: z.literal('solve-failed'), at, error: errorInfoSchema }),
   'run-end': z.object({ type: z.literal('run-end'), at, status: runStatusSchema, error: errorInfoSchema.optional() }),
 } satisfies { [Type in RunEventType]: z.ZodType<Extract<RunEvent, { type: Type }>> };
