@@ -4,6 +4,7 @@ import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
 import { exportTrace, type StepwiseTrace } from '../core/trace/trace.ts';
 import { formatPlanText } from '../core/plan/plan-text.ts';
+import { describeChange, versionPlanText, type RunChange, type VersionParent } from '../core/run/versions.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
@@ -112,7 +113,16 @@ export async function runImportedPlan(runId: string): Promise<void> {
 async function launch(
   runId: string,
   task: string,
-  options: { paused?: boolean; resume?: RunEvent[]; replanFrom?: string; note?: string; planText?: string; approveEveryStep?: boolean; show: () => void },
+  options: {
+    paused?: boolean;
+    resume?: RunEvent[];
+    replanFrom?: string;
+    note?: string;
+    planText?: string;
+    version?: { parent: VersionParent; change: RunChange };
+    approveEveryStep?: boolean;
+    show: () => void;
+  },
 ): Promise<void> {
   if (live) stopRun();
   stopReplay();
@@ -147,6 +157,7 @@ async function launch(
     ...(options.replanFrom ? { replanFrom: options.replanFrom } : {}),
     ...(options.note ? { note: options.note } : {}),
     ...(options.planText !== undefined ? { planText: options.planText } : {}),
+    ...(options.version ? { version: options.version } : {}),
   });
   live = run;
   // "Step" with no run yet: hold the first step; Step and Continue go on from there.
@@ -226,9 +237,51 @@ export function approveAndTrust(id: string, toolName: string, call?: ToolCall): 
   if (approved) store().trustTool(toolName);
   return approved;
 }
-export const skipStep = (id: string) => control((run) => run.scheduler.skip(id, 'skipped by you'));
-export const editStep = (id: string, edit: StepEdit) => control((run) => run.scheduler.editStep(id, edit));
-export const rerunStep = (id: string) => control((run) => run.scheduler.rerun(id));
+/** The run on screen is the one running on this page. */
+export function isActiveRunLive(): boolean {
+  return live !== null && live.runId === store().activeRunId;
+}
+
+// On a live run these act on its scheduler; on a run that has ended (after a reload, an imported
+// or replayed one) they make a new version of it.
+export const skipStep = (id: string) => (isActiveRunLive() ? control((run) => run.scheduler.skip(id, 'skipped by you')) : startVersion({ type: 'skip', id }));
+export const editStep = (id: string, edit: Required<Pick<StepEdit, 'tool' | 'input'>>) =>
+  isActiveRunLive() ? control((run) => run.scheduler.editStep(id, edit)) : startVersion({ type: 'edit', id, ...edit });
+export const rerunStep = (id: string) => (isActiveRunLive() ? control((run) => run.scheduler.rerun(id)) : startVersion({ type: 'redo', id }));
+
+/** Replaces a step's evidence by hand: a new version in which that step does not run and the steps that read it do. */
+export async function setStepEvidence(id: string, text: string): Promise<boolean> {
+  if (live && isActiveRunLive()) {
+    // A version starts from a run that has ended: stop this one first.
+    const stopping = live.done;
+    stopRun();
+    await stopping.catch(() => {});
+  }
+  return startVersion({ type: 'set-evidence', id, text });
+}
+
+/**
+ * Makes a version of the run on screen: a new run that records its parent and the change,
+ * reuses every step whose call did not change, and runs the rest. The parent stays as it was.
+ * The version of an imported run asks for approval of every step that calls a tool.
+ */
+function startVersion(change: RunChange): boolean {
+  flushRunEvents();
+  const { activeRunId, activeRun, runIndex } = store();
+  const summary = runIndex.find((run) => run.id === activeRunId);
+  if (!activeRunId || !activeRun || !summary) return false;
+  if (!activeRun.steps.some((step) => step.id === change.id)) return false;
+  const runId = globalThis.crypto.randomUUID();
+  const parent = { runId: activeRunId, steps: activeRun.steps, ...(activeRun.answer.status === 'done' ? { answer: activeRun.answer.text } : {}) };
+  void launch(runId, summary.task, {
+    planText: versionPlanText(activeRun.steps, change),
+    version: { parent, change },
+    approveEveryStep: summary.imported === true,
+    show: () =>
+      store().showRun(runId, [], { id: runId, task: summary.task, createdAt: new Date().toISOString(), parentId: activeRunId, change: describeChange(change) }),
+  });
+  return true;
+}
 
 const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
 

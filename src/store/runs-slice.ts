@@ -14,6 +14,10 @@ export interface RunSummary {
   stepCount: number;
   /** Opened from a trace file or a demo rather than run here. */
   imported?: boolean;
+  /** A version: the run it was made from. */
+  parentId?: string;
+  /** A version: what changed, for a person ("#E2 edited"). */
+  change?: string;
 }
 
 export interface RunsSlice {

@@ -3,6 +3,7 @@ import {
   continueRun,
   exportActiveTrace,
   hasLiveRun,
+  openRun,
   openTrace,
   pauseReplay,
   pauseRun,
@@ -74,6 +75,7 @@ function SummaryRegion() {
     <section className="panel" aria-label="Summary">
       <h2>Summary</h2>
       {answer?.text ? <Markdown text={answer.text} /> : <p className="hint">{answer?.status === 'streaming' ? 'Writing…' : 'The answer appears here when the steps are done.'}</p>}
+      {answer?.reusedFrom && <p className="hint">The earlier run's answer: no evidence it reads changed in this version.</p>}
       {answer?.error && <p className="error">{answer.error.message}</p>}
       {runError && runError.name !== 'RunAbortedError' && (
         <p className="error">
@@ -145,6 +147,22 @@ function TaskBar() {
         </span>
       </div>
     </form>
+  );
+}
+
+/** On a version: which run it was made from, and what changed. */
+function VersionNote() {
+  const summary = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId));
+  if (!summary?.parentId) return null;
+  const parentId = summary.parentId;
+  return (
+    <p className="panel hint" role="status">
+      A version of{' '}
+      <button className="link" onClick={() => void openRun(parentId)}>
+        the earlier run
+      </button>{' '}
+      ({summary.change ?? 'changed'}): steps whose call did not change took its evidence without running again.
+    </p>
   );
 }
 
@@ -287,6 +305,7 @@ export function App() {
           )}
           <PanelBoundary name="Notices">
             <Notice />
+            <VersionNote />
             <ImportedRunPanel />
             <Welcome />
             <ApprovalDialogs />

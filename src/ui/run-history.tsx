@@ -1,20 +1,39 @@
 import { useState } from 'react';
 import { deleteRun, openRun } from '../store/run-actions.ts';
+import type { RunSummary } from '../store/runs-slice.ts';
 import { useAppStore } from '../store/store.ts';
 
-/** Past runs: search, open, delete. */
+/** Runs in history order, each version right under its parent (newest first), with its depth. */
+function withVersionsUnderParents(runs: readonly RunSummary[]): { run: RunSummary; depth: number }[] {
+  const ids = new Set(runs.map((run) => run.id));
+  const children = new Map<string, RunSummary[]>();
+  for (const run of runs) {
+    if (run.parentId === undefined || !ids.has(run.parentId)) continue;
+    children.set(run.parentId, [...(children.get(run.parentId) ?? []), run]);
+  }
+  const ordered: { run: RunSummary; depth: number }[] = [];
+  const visit = (run: RunSummary, depth: number) => {
+    ordered.push({ run, depth });
+    for (const child of children.get(run.id) ?? []) visit(child, depth + 1);
+  };
+  for (const run of runs) if (run.parentId === undefined || !ids.has(run.parentId)) visit(run, 0);
+  return ordered;
+}
+
+/** Past runs: search, open, delete; versions under the run they were made from. */
 export function RunHistory() {
   const runs = useAppStore((state) => state.runIndex);
   const activeRunId = useAppStore((state) => state.activeRunId);
   const [query, setQuery] = useState('');
-  const shown = runs.filter((run) => run.task.toLowerCase().includes(query.trim().toLowerCase()));
+  const shown = withVersionsUnderParents(runs.filter((run) => run.task.toLowerCase().includes(query.trim().toLowerCase())));
   return (
     <section className="panel" aria-label="History">
       <h2>History</h2>
       <input type="search" aria-label="Search runs" placeholder="Search runs" value={query} onChange={(event) => setQuery(event.target.value)} style={{ width: '100%' }} />
       <ul className="history-list">
-        {shown.map((run) => (
-          <li key={run.id} aria-current={run.id === activeRunId ? 'true' : undefined}>
+        {shown.map(({ run, depth }) => (
+          <li key={run.id} aria-current={run.id === activeRunId ? 'true' : undefined} style={{ paddingInlineStart: `${Math.min(depth, 6)}rem` }}>
+            {depth > 0 && <span className="hint">↳ version ({run.change ?? 'changed'}): </span>}
             <button className="link" onClick={() => void openRun(run.id)} title={run.task}>
               {run.task.length > 60 ? `${run.task.slice(0, 60)}…` : run.task}
             </button>

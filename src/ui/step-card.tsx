@@ -1,7 +1,8 @@
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import type { DispatchPath, Substitution } from '../core/run/events.ts';
-import { editStep, replanFrom, rerunStep, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
+import type { EvidenceSource } from '../core/run/events.ts';
+import { editStep, isActiveRunLive, openRun, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
 
@@ -68,11 +69,27 @@ function CallArguments({ call }: { call: unknown }) {
   return <CutText text={json} />;
 }
 
-function Evidence({ text, originalLength, truncated }: { text: string; originalLength?: number; truncated?: boolean }) {
+/** Where evidence came from when no tool ran for it here. */
+function EvidenceOrigin({ source }: { source: EvidenceSource }) {
+  if (source.kind === 'by-hand') return <>, set by hand</>;
+  return (
+    <>
+      , reused from{' '}
+      <button className="link" onClick={() => void openRun(source.runId)} title="Open the run this evidence came from">
+        the earlier run
+      </button>
+    </>
+  );
+}
+
+function Evidence({ text, originalLength, truncated, source }: { text: string; originalLength?: number; truncated?: boolean; source?: EvidenceSource }) {
   const size = `${characters(originalLength ?? text.length)}${truncated ? ', truncated' : ''}`;
   return (
     <details open>
-      <summary>Evidence ({size})</summary>
+      <summary>
+        Evidence ({size}
+        {source && <EvidenceOrigin source={source} />})
+      </summary>
       {/* Plain text: evidence is data from the web and never rendered as HTML. */}
       <CutText text={text} className="mono evidence" />
     </details>
@@ -98,6 +115,29 @@ function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly 
       </select>
       <label htmlFor={`input-${step.id}`}>Input</label>
       <textarea id={`input-${step.id}`} value={input} onChange={(event) => setInput(event.target.value)} rows={3} />
+      <span />
+      <span className="controls">
+        <button type="submit" className="primary">Save</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </span>
+    </form>
+  );
+}
+
+/** Replaces the step's evidence by hand (a new version: the steps that read it and the solver run again). */
+function EvidenceEditor({ step, onDone }: { step: StepState; onDone: () => void }) {
+  const [text, setText] = useState(step.evidence ?? '');
+  return (
+    <form
+      className="form-grid"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onDone();
+        void setStepEvidence(step.id, text);
+      }}
+    >
+      <label htmlFor={`evidence-${step.id}`}>Evidence</label>
+      <textarea id={`evidence-${step.id}`} rows={4} value={text} onChange={(event) => setText(event.target.value)} />
       <span />
       <span className="controls">
         <button type="submit" className="primary">Save</button>
@@ -142,6 +182,10 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
   const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id));
   const [editing, setEditing] = useState(false);
   const [replanning, setReplanning] = useState(false);
+  const [settingEvidence, setSettingEvidence] = useState(false);
+  // A run that has ended (or was imported, or reloaded) can be changed too: each change makes a version.
+  const phase = useAppStore((state) => state.activeRun?.status);
+  const live = (phase === 'planning' || phase === 'running' || phase === 'solving') && isActiveRunLive();
   const status = statusLabel(step.status);
   const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
   const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
@@ -171,13 +215,21 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         {step.durationMs !== undefined && <span className="hint">{Math.round(step.durationMs)} ms</span>}
         {step.attempts > 1 && <span className="hint">{step.attempts} tries</span>}
         <span style={{ flex: 1 }} />
-        {notStarted && <button onClick={() => setEditing(!editing)}>Edit</button>}
-        {notStarted && <button onClick={() => skipStep(step.id)}>Skip</button>}
-        {finished && <button onClick={() => rerunStep(step.id)} title="Run this step again; the steps that use it run again too">Redo</button>}
+        {(notStarted || !live) && <button onClick={() => setEditing(!editing)}>Edit</button>}
+        {(notStarted || !live) && <button onClick={() => skipStep(step.id)}>Skip</button>}
+        {(finished || !live) && (
+          <button onClick={() => rerunStep(step.id)} title="Run this step again; the steps that use it run again too">
+            Redo
+          </button>
+        )}
+        <button onClick={() => setSettingEvidence(!settingEvidence)} title="Replace this step's evidence by hand; the steps that use it run again">
+          Set evidence
+        </button>
         <button onClick={() => setReplanning(!replanning)} title="Ask the planner for a new plan from this step on">Replan</button>
       </div>
       {step.thought && <p className="step-thought">{step.thought}</p>}
       {replanning && <ReplanForm step={step} onDone={() => setReplanning(false)} />}
+      {settingEvidence && <EvidenceEditor step={step} onDone={() => setSettingEvidence(false)} />}
       {editing ? (
         <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
       ) : (
@@ -210,7 +262,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
       )}
       {step.skipReason && step.status === 'skipped' && <p className="hint">Skipped: {step.skipReason}</p>}
       {step.staleBecause && step.status === 'stale' && <p className="hint">Stale: {step.staleBecause} runs again.</p>}
-      {step.evidence !== undefined && <Evidence text={step.evidence} originalLength={step.evidenceLength} truncated={step.truncated} />}
+      {step.evidence !== undefined && <Evidence text={step.evidence} originalLength={step.evidenceLength} truncated={step.truncated} source={step.evidenceSource} />}
     </li>
   );
 });

@@ -81,8 +81,6 @@ export interface PlanState {
   warnings: readonly PlanProblem[];
   error?: ErrorInfo;
   durationMs?: number;
-  /** The answer was the parent run's: no evidence it reads changed. */
-  reusedFrom?: string;
 }
 
 /** The solver's answer as it streams. */
@@ -92,6 +90,8 @@ export interface AnswerState {
   reasoning: string;
   error?: ErrorInfo;
   durationMs?: number;
+  /** The answer was the parent run's: no evidence it reads changed. */
+  reusedFrom?: string;
 }
 
 /** Tokens used, by role and in total. */

@@ -68,7 +68,7 @@ export interface SchedulerOptions {
   /**
    * A version's cache of its parent's work: a step whose tool and substituted input match the
    * parent's takes the parent's call (no tool-caller model), and a step whose call matches takes
-   * the parent's evidence (no tool run). Never for a tool that needs approval.
+   * the parent's evidence (no tool run). Never for a tool with side effects.
    */
   cache?: StepCache;
 }
@@ -943,7 +943,8 @@ export class Scheduler {
       const planned = this.toolsByName.get(entry.step.tool);
       const needsApproval = this.requiresApproval(tool) || (planned !== undefined && this.requiresApproval(planned));
       // A tool with side effects is never reused silently: it asks and runs again.
-      const reused = needsApproval ? undefined : this.options.cache?.evidenceFor(entry.step.id, call);
+      const sideEffects = tool.sideEffects || planned?.sideEffects === true;
+      const reused = sideEffects ? undefined : this.options.cache?.evidenceFor(entry.step.id, call);
       if (reused) {
         this.transact(() => this.completeEntry(entry, reused, { kind: 'reused', runId: reused.fromRunId }));
         return;
