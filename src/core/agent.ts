@@ -119,9 +119,10 @@ export function startRun(options: AgentOptions): AgentRun {
   const toolNames = options.tools.map((tool) => tool.name);
 
   const version = options.version;
+  const cache = version ? new StepCache(version.parent, rerunSteps(version.change)) : undefined;
   const scheduler = new Scheduler({
     ...options,
-    ...(version ? { cache: new StepCache(version.parent, rerunSteps(version.change)) } : {}),
+    ...(cache ? { cache } : {}),
     tools: options.tools,
     dispatch: createDistributor({ tools: options.tools, toolCaller: options.engines.toolCaller, fallback: options.engines.fallback }),
     onEvent: options.onEvent,
@@ -151,6 +152,8 @@ export function startRun(options: AgentOptions): AgentRun {
       return scheduler.restoreStep(step, { text: change.text, originalLength: change.text.length, truncated: false }, { kind: 'by-hand' });
     }
     if (change?.id === step.id && change.type === 'skip') return scheduler.addStep(step, errors, { skipReason: 'skipped in this version' });
+    const handSet = cache?.handSetEvidence(step.id);
+    if (handSet !== undefined) return scheduler.restoreStep(step, { text: handSet, originalLength: handSet.length, truncated: false }, { kind: 'by-hand' });
     const finished = finishedBefore.get(step.id);
     if (finished && errors.length === 0 && finished.tool === step.tool && finished.input === step.input && finished.evidence !== undefined) {
       scheduler.restoreStep(step, { text: finished.evidence, originalLength: finished.evidenceLength ?? finished.evidence.length, truncated: finished.truncated ?? false });

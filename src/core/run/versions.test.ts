@@ -52,3 +52,12 @@ describe('versions', () => {
     expect(sameEvidence(parent, [same[0]!])).toBe(false);
   });
 });
+
+describe('evidence set by hand', () => {
+  it('stays in later versions unless the step is re-run on purpose', () => {
+    const handParent: VersionParent = { runId: 'p', steps: [{ id: '#E1', tool: 'search_wiki', status: 'done', evidence: 'By hand.', evidenceSource: { kind: 'by-hand' } }] };
+    expect(new StepCache(handParent).handSetEvidence('#E1')).toBe('By hand.');
+    expect(new StepCache(handParent, rerunSteps({ type: 'redo', id: '#E1' })).handSetEvidence('#E1')).toBeUndefined();
+    expect(new StepCache(parent).handSetEvidence('#E1')).toBeUndefined();
+  });
+});

@@ -16,7 +16,7 @@ export type RunChange =
 /** A version's parent, as the version needs it: its id and its steps as they ended. */
 export interface VersionParent {
   runId: string;
-  steps: readonly Pick<StepState, 'id' | 'tool' | 'status' | 'substitutedInput' | 'call' | 'evidence' | 'evidenceLength' | 'truncated'>[];
+  steps: readonly Pick<StepState, 'id' | 'tool' | 'status' | 'substitutedInput' | 'call' | 'evidence' | 'evidenceLength' | 'truncated' | 'evidenceSource'>[];
   /** The parent's answer; reused when no evidence the solver reads changed. */
   answer?: string;
 }
@@ -58,12 +58,14 @@ export interface ReusedEvidence extends TruncatedEvidence {
 export class StepCache {
   private readonly calls = new Map<string, ToolCall>();
   private readonly evidence = new Map<string, ReusedEvidence>();
+  private readonly byHand = new Map<string, string>();
 
   constructor(
     parent: VersionParent,
     private readonly rerun: ReadonlySet<string> = new Set(),
   ) {
     for (const step of parent.steps) {
+      if (step.status === 'done' && step.evidence !== undefined && step.evidenceSource?.kind === 'by-hand') this.byHand.set(step.id, step.evidence);
       if (step.status !== 'done' || !step.call || step.evidence === undefined) continue;
       if (step.substitutedInput !== undefined) this.calls.set(JSON.stringify([step.tool, step.substitutedInput]), step.call);
       this.evidence.set(callKey(step.call), {
@@ -78,6 +80,11 @@ export class StepCache {
   /** The parent's call for this tool and substituted input, unless the step is re-run on purpose. */
   callFor(stepId: string, tool: string, input: string): ToolCall | undefined {
     return this.rerun.has(stepId) ? undefined : this.calls.get(JSON.stringify([tool, input]));
+  }
+
+  /** Evidence the person set by hand on this step of the parent: it stays in the version, unless the step is re-run on purpose. */
+  handSetEvidence(stepId: string): string | undefined {
+    return this.rerun.has(stepId) ? undefined : this.byHand.get(stepId);
   }
 
   /** The parent's evidence for this call, unless the step is re-run on purpose. */
