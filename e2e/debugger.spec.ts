@@ -130,3 +130,22 @@ test('replan from a step with a note: earlier steps keep their evidence, the res
   expect(planning).toHaveLength(2);
   expect(JSON.stringify(planning[1]?.body)).toContain('Keep these steps exactly as they are');
 });
+
+test('Break at, set before Run, holds a step that does not exist yet; a tool name holds every step using it', async ({ page }) => {
+  await setup(page, chainPlan);
+  const breakAt = page.getByRole('textbox', { name: 'Break at' });
+  await breakAt.fill('#e3');
+  await breakAt.press('Enter');
+  await expect(page.getByRole('button', { name: 'Remove breakpoint at #E3' })).toBeVisible();
+  await breakAt.fill('no such thing');
+  await breakAt.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('neither a step variable nor a tool');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E3')).toHaveAttribute('data-status', 'paused');
+  await expect(step(page, '#E3')).toContainText('breakpoint');
+  await expect(step(page, '#E4')).toHaveAttribute('data-status', 'done');
+  await page.getByRole('button', { name: 'Remove breakpoint at #E3' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(step(page, '#E3')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Done');
+});

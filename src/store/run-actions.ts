@@ -150,7 +150,10 @@ async function launch(
     defaultTimeoutMs: settings.toolTimeoutMs,
     maxPlanSteps: settings.maxPlanSteps,
     pauseBeforeEachStep: settings.pauseBeforeEachStep,
-    breakpoints: { tools: settings.toolBreakpoints, steps: store().stepBreakpoints },
+    breakpoints: {
+      tools: [...settings.toolBreakpoints, ...store().breakAt.filter((target) => !isVariable(target))],
+      steps: [...store().stepBreakpoints, ...store().breakAt.filter(isVariable)],
+    },
     requiresApproval: options.approveEveryStep ? () => true : requiresApproval,
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
     ...(options.resume ? { resume: options.resume } : {}),
@@ -202,6 +205,32 @@ export function toggleBreakpoint(stepId: string): void {
   const enabled = !store().stepBreakpoints.includes(stepId);
   store().toggleStepBreakpoint(stepId);
   live?.scheduler.setBreakpoint({ step: stepId }, enabled);
+}
+
+const isVariable = (target: string) => /^#E\d+$/.test(target);
+
+/**
+ * Adds a "Break at" target: a variable (`#e3` is read as `#E3`) or a tool name. It holds that
+ * step before it starts in the live run and in later runs, even when set before the step exists.
+ */
+export function addBreakAt(text: string): boolean {
+  const trimmed = text.trim();
+  const variable = /^#?e(\d+)$/i.exec(trimmed);
+  const target = variable ? `#E${variable[1]}` : enabledTools().find((tool) => tool.name.toLowerCase() === trimmed.toLowerCase())?.name;
+  if (!target) {
+    store().setNotice({ message: `"${trimmed}" is neither a step variable nor a tool.`, hint: 'Break at takes a variable such as #E3 or the name of a tool such as search_wiki.' });
+    return false;
+  }
+  if (!store().breakAt.includes(target)) store().setBreakAt([...store().breakAt, target]);
+  live?.scheduler.setBreakpoint(isVariable(target) ? { step: target } : { tool: target }, true);
+  return true;
+}
+
+/** Removes a "Break at" target (a breakpoint set another way stays). */
+export function removeBreakAt(target: string): void {
+  store().setBreakAt(store().breakAt.filter((candidate) => candidate !== target));
+  const elsewhere = isVariable(target) ? store().stepBreakpoints.includes(target) : store().settings.toolBreakpoints.includes(target);
+  if (!elsewhere) live?.scheduler.setBreakpoint(isVariable(target) ? { step: target } : { tool: target }, false);
 }
 
 export function setToolBreakpoint(tool: string, enabled: boolean): void {

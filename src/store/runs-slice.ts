@@ -27,6 +27,11 @@ export interface RunsSlice {
   activeRun: RunState | null;
   /** Steps with a breakpoint in the run on screen. */
   stepBreakpoints: string[];
+  /**
+   * "Break at" targets: variables (`#E3`) and tool names that hold a step before it starts, in
+   * this run and the next ones, set before the step even exists.
+   */
+  breakAt: string[];
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -39,6 +44,7 @@ export interface RunsSlice {
   /** Folds a burst of events in one update (one render of the page). */
   applyEvents: (runId: string, events: readonly RunEvent[]) => void;
   toggleStepBreakpoint: (stepId: string) => void;
+  setBreakAt: (targets: string[]) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -55,6 +61,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   activeRunId: null,
   activeRun: null,
   stepBreakpoints: [],
+  breakAt: [],
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -94,6 +101,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     set((state) => ({
       stepBreakpoints: state.stepBreakpoints.includes(stepId) ? state.stepBreakpoints.filter((id) => id !== stepId) : [...state.stepBreakpoints, stepId],
     })),
+  setBreakAt: (breakAt) => set({ breakAt }),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

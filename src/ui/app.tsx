@@ -3,10 +3,12 @@ import {
   continueRun,
   exportActiveTrace,
   hasLiveRun,
+  addBreakAt,
   openRun,
   openTrace,
   pauseReplay,
   pauseRun,
+  removeBreakAt,
   restoreAfterReload,
   resumeReplay,
   resumeRun,
@@ -86,6 +88,37 @@ function SummaryRegion() {
   );
 }
 
+/** Breakpoints by variable or tool, set before the steps exist: Enter adds one, each a removable chip. */
+function BreakAt() {
+  const targets = useAppStore((state) => state.breakAt);
+  const [text, setText] = useState('');
+  return (
+    <span className="break-at">
+      <input
+        type="text"
+        aria-label="Break at"
+        placeholder="Break at #E3 or tool"
+        value={text}
+        size={16}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key !== 'Enter') return;
+          event.preventDefault();
+          if (text.trim() && addBreakAt(text)) setText('');
+        }}
+      />
+      {targets.map((target) => (
+        <span key={target} className="chip">
+          ● {target}{' '}
+          <button type="button" aria-label={`Remove breakpoint at ${target}`} onClick={() => removeBreakAt(target)}>
+            ×
+          </button>
+        </span>
+      ))}
+    </span>
+  );
+}
+
 /** Task box and debugger controls. */
 function TaskBar() {
   const [task, setTask] = useState('');
@@ -141,6 +174,7 @@ function TaskBar() {
         <button type="button" onClick={stopRun} disabled={!live} title="Stop (Shift+F5)">
           Stop
         </button>
+        <BreakAt />
         <span className="hint" aria-live="polite">
           {phase}
           {paused && live ? ', paused' : ''}

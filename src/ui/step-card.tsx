@@ -179,7 +179,7 @@ const pathLabels: Record<DispatchPath, string> = {
 
 /** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
 export const StepCard = memo(function StepCard({ step, tools }: { step: StepState; tools: readonly string[] }) {
-  const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id));
+  const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id) || state.breakAt.includes(step.id));
   const [editing, setEditing] = useState(false);
   const [replanning, setReplanning] = useState(false);
   const [settingEvidence, setSettingEvidence] = useState(false);
