@@ -148,10 +148,10 @@ export function startRun(options: AgentOptions): AgentRun {
     }
     stepsAdded++;
     const change = version?.change;
-    if (change?.id === step.id && change.type === 'set-evidence') {
+    if (change?.type === 'set-evidence' && change.id === step.id) {
       return scheduler.restoreStep(step, { text: change.text, originalLength: change.text.length, truncated: false }, { kind: 'by-hand' });
     }
-    if (change?.id === step.id && change.type === 'skip') return scheduler.addStep(step, errors, { skipReason: 'skipped in this version' });
+    if (change?.type === 'skip' && change.id === step.id) return scheduler.addStep(step, errors, { skipReason: 'skipped in this version' });
     const handSet = cache?.handSetEvidence(step.id);
     if (handSet !== undefined) return scheduler.restoreStep(step, { text: handSet, originalLength: handSet.length, truncated: false }, { kind: 'by-hand' });
     const finished = finishedBefore.get(step.id);

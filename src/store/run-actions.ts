@@ -266,6 +266,27 @@ export function approveAndTrust(id: string, toolName: string, call?: ToolCall): 
   if (approved) store().trustTool(toolName);
   return approved;
 }
+/** What the solver is asked when a plan written by hand comes with no task. */
+const reportTask = 'Report what each step of the plan found.';
+
+/**
+ * Runs a plan written in the editor, with no planner call. With `parentRunId` (Edit plan) it is
+ * a version of that run and reuses every step whose call did not change; otherwise a new run,
+ * for `task` (the solver reports the evidence when there is none).
+ */
+export async function runWrittenPlan(text: string, task: string, parentRunId?: string): Promise<void> {
+  if (parentRunId !== undefined) {
+    if (store().activeRunId !== parentRunId) await openRun(parentRunId);
+    if (startVersion({ type: 'plan', text })) return;
+  }
+  const runId = globalThis.crypto.randomUUID();
+  const runTaskText = task.trim() || reportTask;
+  await launch(runId, runTaskText, {
+    planText: text,
+    show: () => store().showRun(runId, [], { id: runId, task: runTaskText, createdAt: new Date().toISOString() }),
+  });
+}
+
 /** The run on screen is the one running on this page. */
 export function isActiveRunLive(): boolean {
   return live !== null && live.runId === store().activeRunId;
@@ -299,7 +320,7 @@ function startVersion(change: RunChange): boolean {
   const { activeRunId, activeRun, runIndex } = store();
   const summary = runIndex.find((run) => run.id === activeRunId);
   if (!activeRunId || !activeRun || !summary) return false;
-  if (!activeRun.steps.some((step) => step.id === change.id)) return false;
+  if (change.type !== 'plan' && !activeRun.steps.some((step) => step.id === change.id)) return false;
   const runId = globalThis.crypto.randomUUID();
   const parent = { runId: activeRunId, steps: activeRun.steps, ...(activeRun.answer.status === 'done' ? { answer: activeRun.answer.text } : {}) };
   void launch(runId, summary.task, {

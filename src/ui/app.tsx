@@ -29,6 +29,8 @@ import { useAppStore } from '../store/store.ts';
 import { ApprovalDialogs } from './approval-dialog.tsx';
 import { ImportedRunPanel } from './imported-run.tsx';
 import { PanelBoundary } from './panel-boundary.tsx';
+import { PlanEditorPanel, type PlanEditorTarget } from './plan-editor-panel.tsx';
+import { formatPlanText } from '../core/plan/plan-text.ts';
 import { Markdown } from './markdown.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 import { ToolkitDialog } from './toolkit-dialog.tsx';
@@ -120,8 +122,7 @@ function BreakAt() {
 }
 
 /** Task box and debugger controls. */
-function TaskBar() {
-  const [task, setTask] = useState('');
+function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task: string) => void; onWritePlan: () => void }) {
   const phase = useAppStore((state) => state.activeRun?.status ?? 'idle');
   const paused = useAppStore((state) => state.activeRun?.paused ?? false);
   const running = phase === 'planning' || phase === 'running' || phase === 'solving';
@@ -173,6 +174,9 @@ function TaskBar() {
         </button>
         <button type="button" onClick={stopRun} disabled={!live} title="Stop (Shift+F5)">
           Stop
+        </button>
+        <button type="button" onClick={onWritePlan} title="Write a plan by hand and run it without the planner">
+          Write a plan
         </button>
         <BreakAt />
         <span className="hint" aria-live="polite">
@@ -308,8 +312,22 @@ function TracePanel() {
   );
 }
 
+/** Opens the run on screen's plan in the editor; running it makes a version. */
+function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void }) {
+  const runId = useAppStore((state) => state.activeRunId);
+  const steps = useAppStore((state) => state.activeRun?.steps);
+  if (!runId || !steps || steps.length === 0) return null;
+  return (
+    <p>
+      <button onClick={() => onEdit({ initial: formatPlanText(steps), parentRunId: runId })}>Edit plan</button>
+    </p>
+  );
+}
+
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [task, setTask] = useState('');
+  const [planEditor, setPlanEditor] = useState<PlanEditorTarget | null>(null);
   const zeroServer = useZeroServerDefault();
   const [toolsOpen, setToolsOpen] = useState(false);
   useEffect(() => {
@@ -328,7 +346,7 @@ export function App() {
         <button onClick={() => setSettingsOpen(true)}>Settings</button>
       </header>
       <PanelBoundary name="Task bar">
-        <TaskBar />
+        <TaskBar task={task} setTask={setTask} onWritePlan={() => setPlanEditor({ initial: '' })} />
       </PanelBoundary>
       <main className="workspace">
         <div>
@@ -344,7 +362,13 @@ export function App() {
             <Welcome />
             <ApprovalDialogs />
           </PanelBoundary>
+          {planEditor && (
+            <PanelBoundary name="Plan editor">
+              <PlanEditorPanel key={planEditor.parentRunId ?? 'new'} target={planEditor} task={task} onClose={() => setPlanEditor(null)} />
+            </PanelBoundary>
+          )}
           <PanelBoundary name="Plan">
+            <EditPlanButton onEdit={setPlanEditor} />
             <PlanList />
           </PanelBoundary>
         </div>

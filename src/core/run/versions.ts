@@ -11,7 +11,9 @@ export type RunChange =
   | { type: 'edit'; id: string; tool: string; input: string }
   | { type: 'redo'; id: string }
   | { type: 'skip'; id: string }
-  | { type: 'set-evidence'; id: string; text: string };
+  | { type: 'set-evidence'; id: string; text: string }
+  /** The plan edited as text: every step whose call did not change is reused. */
+  | { type: 'plan'; text: string };
 
 /** A version's parent, as the version needs it: its id and its steps as they ended. */
 export interface VersionParent {
@@ -95,6 +97,7 @@ export class StepCache {
 
 /** The plan of a version: the parent's steps, with an edited step's tool and input changed. */
 export function versionPlanText(steps: readonly Pick<StepState, 'id' | 'tool' | 'input' | 'thought'>[], change: RunChange): string {
+  if (change.type === 'plan') return change.text;
   return formatPlanText(steps.map((step) => (change.type === 'edit' && step.id === change.id ? { ...step, tool: change.tool, input: change.input } : step)));
 }
 
@@ -127,5 +130,7 @@ export function describeChange(change: RunChange): string {
       return `${change.id} skipped`;
     case 'set-evidence':
       return `${change.id} evidence set by hand`;
+    case 'plan':
+      return 'plan edited';
   }
 }
