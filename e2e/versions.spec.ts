@@ -35,7 +35,7 @@ test.beforeEach(async ({ page }) => {
   await page.route(/^https?:\/\/(?!127\.0\.0\.1|[a-z]+\.wikipedia\.org)/, (route) => route.abort('blockedbyclient'));
 });
 
-test('a run that has ended changes by versions: Edit re-runs only what changed, Set evidence runs no tool, Redo works after a reload', async ({ page }) => {
+test('a run that has ended changes by versions: Edit re-runs only what changed, Compare shows it, Set evidence runs no tool, Redo works after a reload', async ({ page }) => {
   const wiki = await routeWikipedia(page);
   await scriptPlanner({ rules });
   await page.goto('/');
@@ -59,6 +59,16 @@ test('a run that has ended changes by versions: Edit re-runs only what changed, 
   expect(wiki.queries).toEqual(['Big Ben']);
   await expect(card(page, '#E1')).toContainText('reused from the earlier run');
   expect(await modelRequests()).toEqual({ planner: 0, solver: 1 });
+
+  // Compare the version with its parent: the changed step, its evidence as a diff, both answers.
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  const comparison = page.getByRole('region', { name: 'Comparison' });
+  await expect(comparison.getByRole('row', { name: /^#E2 changed/ })).toContainText('Big Ben');
+  await expect(comparison.getByRole('row', { name: /^#E1 same/ })).toBeVisible();
+  await expect(comparison.locator('ins')).toContainText(['Big Ben']);
+  await expect(comparison.getByRole('row').filter({ hasText: 'Answer' }).locator('td')).toHaveText([/The Statue of Liberty is older/, /The Statue of Liberty is older/]);
+  await comparison.getByRole('button', { name: 'Close' }).click();
+  await expect(comparison).toHaveCount(0);
 
   // Set evidence on #E1: no tool request; #E3 and the solver run again.
   wiki.queries.length = 0;

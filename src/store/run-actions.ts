@@ -1,5 +1,6 @@
 import { startRun, type AgentRun } from '../core/agent.ts';
 import { toErrorInfo } from '../core/run/error-info.ts';
+import { replayEvents } from '../core/run/run-state.ts';
 import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
 import { exportTrace, type StepwiseTrace } from '../core/trace/trace.ts';
@@ -361,6 +362,21 @@ export function closeActiveRun(): void {
   if (live) stopRun();
   stopReplay();
   useAppStore.setState({ activeRunId: null, activeRun: null, stepBreakpoints: [] });
+}
+
+/** Opens Compare for two runs from the history (by default a version and its parent). */
+export async function compareRuns(leftId: string, rightId: string): Promise<void> {
+  flushRunEvents();
+  await eventLog.flush();
+  const load = async (id: string) => {
+    const summary = store().runIndex.find((run) => run.id === id);
+    return { id, task: summary?.task ?? '', ...(summary?.change ? { change: summary.change } : {}), state: replayEvents(await eventLog.read(id)) };
+  };
+  store().setComparison({ left: await load(leftId), right: await load(rightId) });
+}
+
+export function closeComparison(): void {
+  store().setComparison(null);
 }
 
 /** Deletes a run and its events. */

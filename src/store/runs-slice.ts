@@ -20,6 +20,15 @@ export interface RunSummary {
   change?: string;
 }
 
+/** One side of a comparison: a run folded from its stored events. */
+export interface ComparedRun {
+  id: string;
+  task: string;
+  /** A version's change, for the heading. */
+  change?: string;
+  state: RunState;
+}
+
 export interface RunsSlice {
   runIndex: RunSummary[];
   activeRunId: string | null;
@@ -32,6 +41,8 @@ export interface RunsSlice {
    * this run and the next ones, set before the step even exists.
    */
   breakAt: string[];
+  /** Two runs side by side (Compare), or none. */
+  comparison: { left: ComparedRun; right: ComparedRun } | null;
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -45,6 +56,7 @@ export interface RunsSlice {
   applyEvents: (runId: string, events: readonly RunEvent[]) => void;
   toggleStepBreakpoint: (stepId: string) => void;
   setBreakAt: (targets: string[]) => void;
+  setComparison: (comparison: RunsSlice['comparison']) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -62,6 +74,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   activeRun: null,
   stepBreakpoints: [],
   breakAt: [],
+  comparison: null,
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -102,6 +115,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       stepBreakpoints: state.stepBreakpoints.includes(stepId) ? state.stepBreakpoints.filter((id) => id !== stepId) : [...state.stepBreakpoints, stepId],
     })),
   setBreakAt: (breakAt) => set({ breakAt }),
+  setComparison: (comparison) => set({ comparison }),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

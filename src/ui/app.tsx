@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import {
   continueRun,
   exportActiveTrace,
   hasLiveRun,
   addBreakAt,
+  compareRuns,
   openRun,
   openTrace,
   pauseReplay,
@@ -188,6 +189,9 @@ function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task:
   );
 }
 
+// Compare and its diff library load when Compare opens.
+const Comparison = lazy(() => import('./comparison.tsx'));
+
 /** On a version: which run it was made from, and what changed. */
 function VersionNote() {
   const summary = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId));
@@ -199,7 +203,8 @@ function VersionNote() {
       <button className="link" onClick={() => void openRun(parentId)}>
         the earlier run
       </button>{' '}
-      ({summary.change ?? 'changed'}): steps whose call did not change took its evidence without running again.
+      ({summary.change ?? 'changed'}): steps whose call did not change took its evidence without running again.{' '}
+      <button onClick={() => void compareRuns(parentId, summary.id)}>Compare</button>
     </p>
   );
 }
@@ -312,6 +317,12 @@ function TracePanel() {
   );
 }
 
+/** Compare, once a person opens it (its code is loaded then). */
+function ComparisonWhenOpen() {
+  const open = useAppStore((state) => state.comparison !== null);
+  return open ? <Comparison /> : null;
+}
+
 /** Opens the run on screen's plan in the editor; running it makes a version. */
 function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void }) {
   const runId = useAppStore((state) => state.activeRunId);
@@ -361,6 +372,11 @@ export function App() {
             <ImportedRunPanel />
             <Welcome />
             <ApprovalDialogs />
+          </PanelBoundary>
+          <PanelBoundary name="Comparison">
+            <Suspense fallback={null}>
+              <ComparisonWhenOpen />
+            </Suspense>
           </PanelBoundary>
           {planEditor && (
             <PanelBoundary name="Plan editor">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { deleteRun, openRun } from '../store/run-actions.ts';
+import { compareRuns, deleteRun, openRun } from '../store/run-actions.ts';
 import type { RunSummary } from '../store/runs-slice.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -41,6 +41,13 @@ export function RunHistory() {
               {' '}
               {run.status}, {run.stepCount} steps, {new Date(run.createdAt).toLocaleString()}
             </span>{' '}
+            {activeRunId && run.id !== activeRunId && (
+              <>
+                <button aria-label={`Compare with the run on screen: ${run.task}`} title="Compare this run with the run on screen" onClick={() => void compareRuns(run.id, activeRunId)}>
+                  Compare
+                </button>{' '}
+              </>
+            )}
             <button aria-label={`Delete: ${run.task}`} onClick={() => void deleteRun(run.id)}>
               Delete
             </button>
