@@ -246,6 +246,7 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
           const status = statusLabel(step.status);
           const color = stepStatusColor(step.status);
           const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
+          const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
           return (
             <g key={node.id} transform={`translate(${left},${top})`}>
               <a
@@ -253,19 +254,19 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
                 className={`plan-graph-node status-${step.status}`}
                 data-step-id={node.id}
                 data-status={status}
-                aria-label={`${node.id} ${step.tool}, ${status}${uses}`}
+                aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
                 onClick={(event) => select(event, node.id)}
                 onKeyDown={(event) => {
                   if (event.key === ' ') select(event, node.id);
                 }}
               >
-                <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status})`}</title>
+                <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
                 <rect
                   width={node.width}
                   height={node.height}
                   rx={6}
                   strokeWidth={step.status === 'running' ? 2.2 : 1.4}
-                  strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : undefined}
+                  strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
                   style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
                 />
                 <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
