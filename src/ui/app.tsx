@@ -198,12 +198,14 @@ function VersionNote() {
   if (!summary?.parentId) return null;
   const parentId = summary.parentId;
   return (
-    <p className="panel hint" role="status">
-      A version of{' '}
-      <button className="link" onClick={() => void openRun(parentId)}>
-        the earlier run
-      </button>{' '}
-      ({summary.change ?? 'changed'}): steps whose call did not change took its evidence without running again.{' '}
+    <p className="panel" role="status">
+      <span className="hint">
+        A version of{' '}
+        <button className="link" onClick={() => void openRun(parentId)}>
+          the earlier run
+        </button>{' '}
+        ({summary.change ?? 'changed'}): steps whose call did not change took its evidence without running again.
+      </span>{' '}
       <button onClick={() => void compareRuns(parentId, summary.id)}>Compare</button>
     </p>
   );

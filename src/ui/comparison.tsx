@@ -45,7 +45,7 @@ function totals(state: RunState): string {
   const usage = state.usage.total;
   const wall = state.endedAt ?? state.lastEventAt;
   const toolCalls = state.steps.filter((step) => step.attempts > 0).length;
-  return `${integer.format(usage.promptTokens + usage.completionTokens)} tokens, ${toolCalls} tool calls, ${(wall / 1000).toFixed(2)} s`;
+  return `${integer.format(usage.promptTokens + usage.completionTokens)} tokens, ${toolCalls} tool ${toolCalls === 1 ? 'call' : 'calls'}, ${(wall / 1000).toFixed(2)} s`;
 }
 
 function heading(run: ComparedRun): string {

@@ -40,6 +40,18 @@ const highlight = HighlightStyle.define([
   { tag: tags.bracket, color: 'var(--muted)' },
 ]);
 
+/** Colours from the page (light and dark), not CodeMirror's light defaults. */
+const theme = EditorView.theme({
+  '&': { color: 'inherit', backgroundColor: 'transparent' },
+  '.cm-content': { caretColor: 'currentColor' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'currentColor' },
+  '.cm-gutters': { backgroundColor: 'transparent', color: 'var(--muted)', border: 'none' },
+  '.cm-tooltip': { backgroundColor: 'Canvas', color: 'CanvasText', border: '1px solid var(--border)' },
+  '.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: '#3b82f6', color: 'white' },
+  '.cm-diagnosticAction': { backgroundColor: '#3b82f6', color: 'white' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'color-mix(in srgb, #3b82f6 30%, transparent)' },
+});
+
 /** The parser's errors and warnings on their lines; an unknown tool offers its closest name. */
 function diagnose(view: EditorView, toolNames: readonly string[]): Diagnostic[] {
   const { doc } = view.state;
@@ -91,6 +103,7 @@ export default function PlanEditor({ initial, toolNames, onChange }: { initial: 
           history(),
           keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
           rewoo,
+          theme,
           syntaxHighlighting(highlight),
           lintGutter(),
           linter((current) => diagnose(current, toolNames), { delay: 250 }),
