@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { startMcpFixtureServer } from './fixtures/mcp-server.ts';
 import { startSinkServer, type SinkServer } from './fixtures/sink-server.ts';
-import { configurePlanner, routeWikipediaPage, scriptPlanner } from './support/app.ts';
-import { expectResponsive, importCustomTools, plan, recordClickLatencies, runTask, traceFile } from './support/attacks.ts';
+import { configurePlanner, importCustomTools, routeWikipediaPage, scriptPlanner } from './support/app.ts';
+import { expectResponsive, plan, recordClickLatencies, runTask, traceFile } from './support/attacks.ts';
 
 let sink: SinkServer;
 

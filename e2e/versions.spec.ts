@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { configurePlanner, plannerRequests, scriptPlanner } from './support/app.ts';
+import { startSinkServer } from './fixtures/sink-server.ts';
+import { configurePlanner, importCustomTools, plannerRequests, scriptPlanner } from './support/app.ts';
 
 const rules = [
   { match: 'Solve the following task', reply: 'The Statue of Liberty is older [#E3].' },
@@ -101,4 +102,45 @@ test('a run that has ended changes by versions: Edit re-runs only what changed, 
   // Big Ben's evidence is the same as before: #E3 and the answer are reused.
   await expect(summary).toContainText('no evidence it reads changed');
   expect(await modelRequests()).toEqual({ planner: 0, solver: 0 });
+});
+
+test('a side-effect step of a version asks again, with the earlier result as one of the choices', async ({ page }) => {
+  const sink = await startSinkServer();
+  try {
+    await page.goto('/');
+    await importCustomTools(page, [
+      {
+        name: 'post_note',
+        description: 'Posts a note.',
+        parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+        sideEffects: true,
+        request: { method: 'GET', url: `${sink.origin}/notes?text={{text}}` },
+        extract: { kind: 'text' },
+      },
+    ]);
+    await scriptPlanner({
+      rules: [
+        { match: 'Solve the following task', reply: 'Posted 42 [#E2].' },
+        { match: 'make plans', reply: 'Plan: Compute.\n#E1 = calculator[6 * 7]\nPlan: Post it.\n#E2 = post_note[#E1]' },
+      ],
+    });
+    await configurePlanner(page);
+    await page.getByRole('textbox', { name: 'Task' }).fill('Compute 6 * 7 and post it.');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByRole('dialog', { name: 'Approve post_note for #E2?' }).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Posted 42');
+    expect(sink.requests.map((request) => request.url)).toEqual(['/notes?text=42']);
+
+    // The same value set by hand: #E2's call is unchanged, but a side effect is never reused silently.
+    await card(page, '#E1').getByRole('button', { name: 'Set evidence' }).click();
+    await card(page, '#E1').getByRole('textbox', { name: 'Evidence' }).fill('42');
+    await card(page, '#E1').getByRole('button', { name: 'Save' }).click();
+    const approval = page.getByRole('dialog', { name: 'Approve post_note for #E2?' });
+    await approval.getByRole('button', { name: 'Reuse the earlier result' }).click();
+    await expect(card(page, '#E2')).toContainText('reused from the earlier run');
+    await expect(card(page, '#E2')).toHaveAttribute('data-status', 'done');
+    expect(sink.requests).toHaveLength(1);
+  } finally {
+    await sink.close();
+  }
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page, type Route } from '@playwright/test';
 import { plannerPort } from '../../playwright.config.ts';
 import type { PlannerScript } from '../fixtures/planner-server.ts';
+import { exportCustomTools, type CustomToolDefinition } from '../../toolkit/custom-tool.ts';
 
 export const plannerUrl = `http://127.0.0.1:${plannerPort}/v1`;
 const controlUrl = `http://127.0.0.1:${plannerPort}/__fixture`;
@@ -62,4 +63,13 @@ export async function routeWikipediaPage(page: Page, title: string, text: string
         : { query: { pages: [{ title, extract: text }] } };
     return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(body) });
   });
+}
+
+/** Adds custom tools through Tools → Import tools, as a person would with a shared file. */
+export async function importCustomTools(page: Page, definitions: CustomToolDefinition[]): Promise<void> {
+  await page.getByRole('button', { name: 'Tools' }).click();
+  const tools = page.getByRole('dialog', { name: 'Tools' });
+  await tools.getByLabel('Import tools').setInputFiles({ name: 'tools.json', mimeType: 'application/json', buffer: Buffer.from(exportCustomTools(definitions)) });
+  for (const definition of definitions) await expect(tools.getByRole('region', { name: 'Custom tools' })).toContainText(definition.name);
+  await tools.getByRole('button', { name: 'Done' }).click();
 }

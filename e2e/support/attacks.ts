@@ -1,5 +1,4 @@
 import { expect, type Page } from '@playwright/test';
-import { exportCustomTools, type CustomToolDefinition } from '../../toolkit/custom-tool.ts';
 
 /** Records each click's time from the input to the next paint (Event Timing), as a person feels it. */
 export async function recordClickLatencies(page: Page): Promise<void> {
@@ -37,15 +36,6 @@ export async function runTask(page: Page, task: string): Promise<void> {
 export function traceFile(task: string, events: unknown[]): { name: string; mimeType: string; buffer: Buffer } {
   const trace = { format: 'stepwise-trace', version: 1, exportedAt: new Date().toISOString(), run: { id: 'crafted', task, createdAt: new Date().toISOString() }, events };
   return { name: 'crafted.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(trace)) };
-}
-
-/** Adds custom tools through Tools → Import tools, as a person would with a shared file. */
-export async function importCustomTools(page: Page, definitions: CustomToolDefinition[]): Promise<void> {
-  await page.getByRole('button', { name: 'Tools' }).click();
-  const tools = page.getByRole('dialog', { name: 'Tools' });
-  await tools.getByLabel('Import tools').setInputFiles({ name: 'tools.json', mimeType: 'application/json', buffer: Buffer.from(exportCustomTools(definitions)) });
-  for (const definition of definitions) await expect(tools.getByRole('region', { name: 'Custom tools' })).toContainText(definition.name);
-  await tools.getByRole('button', { name: 'Done' }).click();
 }
 
 /** The Plan list. */

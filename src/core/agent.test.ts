@@ -251,7 +251,7 @@ describe('startRun against the fixture planner server', () => {
       expect(run.scheduler.snapshot().steps.map((step) => step.status)).toEqual(['done', 'skipped', 'skipped']);
     });
 
-    it('never reuses a side-effect tool silently: it asks for approval and runs again', async () => {
+    it('never reuses a side-effect tool silently: its approval offers the earlier result, else it runs again', async () => {
       const saved: string[] = [];
       const save = stubTool('save_note', async (args: Record<string, unknown>) => {
         saved.push(String(args.query));
@@ -281,7 +281,32 @@ describe('startRun against the fixture planner server', () => {
       holder.run = current;
       await current.done;
       expect(ofType(events, 'approval-required')).toHaveLength(1);
+      expect(ofType(events, 'approval-required')[0]?.reusableFrom).toBe('parent');
       expect(saved).toEqual(['hello']);
+
+      // "Reuse the earlier result" is the person's choice in that approval: then nothing runs.
+      saved.length = 0;
+      const reused: RunEvent[] = [];
+      const second: { run?: AgentRun } = {};
+      const again = startRun({
+        task,
+        tools: [save],
+        engines: { planner: engine(), solver: engine() },
+        planText: '#E1 = save_note[hello]',
+        version: {
+          parent: { runId: 'parent', steps: [{ id: '#E1', tool: 'save_note', status: 'done', substitutedInput: 'hello', call: { name: 'save_note', arguments: { query: 'hello' } }, evidence: 'saved' }] },
+          change: { type: 'redo', id: '#E9' },
+        },
+        onEvent: (event) => {
+          reused.push(event);
+          if (event.type === 'approval-required') queueMicrotask(() => second.run?.scheduler.approve(event.id, undefined, { reuse: true }));
+        },
+      });
+      second.run = again;
+      await again.done;
+      expect(saved).toEqual([]);
+      expect(again.scheduler.snapshot().steps[0]).toMatchObject({ status: 'done', evidence: 'saved', evidenceSource: { kind: 'reused', runId: 'parent' } });
+      expect(replayEvents(reused).steps).toEqual(again.scheduler.snapshot().steps);
     });
   });
 

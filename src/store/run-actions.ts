@@ -260,6 +260,8 @@ function control(action: (run: AgentRun) => void): boolean {
 }
 
 export const approveStep = (id: string, call?: ToolCall) => control((run) => run.scheduler.approve(id, call));
+/** Approves a side-effect step of a version by taking the earlier run's result of the same call; nothing runs. */
+export const reuseEarlierResult = (id: string) => control((run) => run.scheduler.approve(id, undefined, { reuse: true }));
 
 /** Approves this call and lets the tool run without asking for the rest of the session. */
 export function approveAndTrust(id: string, toolName: string, call?: ToolCall): boolean {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StepState } from '../core/run/run-state.ts';
-import { approveAndTrust, approveStep, skipStep } from '../store/run-actions.ts';
+import { approveAndTrust, approveStep, reuseEarlierResult, skipStep } from '../store/run-actions.ts';
 import { allTools, setMcpServerTrust } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -50,6 +50,11 @@ function ApprovalForm({ step }: { step: StepState }) {
         </button>
         <button onClick={() => approve('tool')}>Approve and trust {step.call?.name} for this session</button>
         {origin && <button onClick={() => approve('server')}>Approve and trust the server {origin.server}</button>}
+        {step.reusableFrom && (
+          <button onClick={() => reuseEarlierResult(step.id)} title="The earlier run made this same call: take its result and run nothing">
+            Reuse the earlier result
+          </button>
+        )}
         <button onClick={() => skipStep(step.id)}>Skip</button>
       </div>
     </div>

@@ -78,8 +78,8 @@ export type RunEvent =
   | { type: 'step-edited'; at: number; id: string; tool?: string; input?: string; call?: ToolCall; deps?: string[] }
   | { type: 'call-start'; at: number; id: string; input: string; substitutions: Substitution[] }
   | { type: 'call-resolved'; at: number; id: string; dispatch: DispatchRecord }
-  | { type: 'approval-required'; at: number; id: string; call: ToolCall }
-  | { type: 'approval-given'; at: number; id: string; call: ToolCall; edited: boolean }
+  | { type: 'approval-required'; at: number; id: string; call: ToolCall; reusableFrom?: string }
+  | { type: 'approval-given'; at: number; id: string; call: ToolCall; edited: boolean; reused?: boolean }
   | { type: 'tool-start'; at: number; id: string; attempt: number }
   /** `attempt` is the try that failed (1-based); `phase` is absent in older traces (tool). */
   | { type: 'step-retry'; at: number; id: string; attempt: number; delayMs: number; error: ErrorInfo; phase?: RetryPhase }

@@ -67,6 +67,8 @@ export interface StepState {
   durationMs?: number;
   /** The evidence did not come from a tool run here: reused from the parent run, or set by hand. */
   evidenceSource?: EvidenceSource;
+  /** While it waits for approval: an earlier run's result of the same call, which it may reuse. */
+  reusableFrom?: string;
 }
 
 /** Where the run as a whole is. */
@@ -205,7 +207,7 @@ function withoutRunResults(step: StepState): StepState {
 
 /** What a finished step no longer has: a pending retry, a pause. */
 function withoutEndingKeys(step: StepState): StepState {
-  const { retry: _retry, pauseReason: _pauseReason, ...rest } = step;
+  const { retry: _retry, pauseReason: _pauseReason, reusableFrom: _reusableFrom, ...rest } = step;
   return rest;
 }
 
@@ -243,9 +245,11 @@ function reduceStep(step: StepState, event: StepEvent): StepState {
       return { ...rest, dispatch: event.dispatch, call: event.dispatch.call };
     }
     case 'approval-required':
-      return { ...step, status: 'waiting-for-approval', call: event.call };
-    case 'approval-given':
-      return { ...step, status: 'running', call: event.call };
+      return { ...step, status: 'waiting-for-approval', call: event.call, ...(event.reusableFrom ? { reusableFrom: event.reusableFrom } : {}) };
+    case 'approval-given': {
+      const { reusableFrom: _reusableFrom, ...rest } = step;
+      return { ...rest, status: 'running', call: event.call };
+    }
     case 'tool-start': {
       const { retry: _retry, ...rest } = step;
       return { ...rest, attempts: event.attempt };

@@ -16,7 +16,7 @@ import { toErrorInfo } from './error-info.ts';
 import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
 import type { DispatchRecord, EvidenceSource, PauseReason, RunEvent, RunEventInput } from './events.ts';
 import type { StepState, StepStatus } from './run-state.ts';
-import type { StepCache } from './versions.ts';
+import type { ReusedEvidence, StepCache } from './versions.ts';
 
 /** What the scheduler asks the distributor for one step. */
 export interface SchedulerDispatchRequest {
@@ -115,7 +115,9 @@ export class StepStateError extends StepwiseError {
 /** One start of a step; a later start, a skip or an abort makes it obsolete. */
 interface Execution {
   readonly controller: AbortController;
-  approve?: (call: ToolCall) => void;
+  approve?: (decision: { call: ToolCall; reuse: boolean }) => void;
+  /** A side-effect step's earlier result, offered in its approval ("reuse the earlier result"). */
+  reusable?: ReusedEvidence;
 }
 
 /** What one start of a step produced: the same fields the UI's `StepState` shows. */
@@ -139,6 +141,7 @@ type StepResults = Pick<
   | 'endedAt'
   | 'durationMs'
   | 'evidenceSource'
+  | 'reusableFrom'
 >;
 
 interface StepEntry extends StepResults {
@@ -442,14 +445,18 @@ export class Scheduler {
   /**
    * Lets a step that waits for approval run, with the call it showed or with `call` (an edit,
    * validated first: an invalid one throws `InvalidToolInputError` and the step keeps waiting).
+   * With `reuse`, the step takes the earlier run's result for the same call instead of running
+   * (only when its approval offered one).
    */
-  approve(id: string, call?: ToolCall): void {
+  approve(id: string, call?: ToolCall, options: { reuse?: boolean } = {}): void {
     this.transact(() => {
       const entry = this.entry(id);
       const execution = entry.execution;
       if (entry.status !== 'waiting-for-approval' || !execution?.approve || !entry.call) {
         throw new StepStateError(id, `${id} is not waiting for approval.`);
       }
+      const reuse = options.reuse === true;
+      if (reuse && (!execution.reusable || call !== undefined)) throw new StepStateError(id, `${id} has no earlier result of this call to reuse.`);
       if (call !== undefined) this.validateCall(call);
       const shown = entry.call;
       const approved = call ?? shown;
@@ -457,8 +464,9 @@ export class Scheduler {
       execution.approve = undefined;
       this.setStatus(entry, 'running');
       entry.call = approved;
-      this.emit({ type: 'approval-given', id, call: approved, edited: !sameCall(approved, shown) });
-      approve(approved);
+      delete entry.reusableFrom;
+      this.emit({ type: 'approval-given', id, call: approved, edited: !sameCall(approved, shown), ...(reuse ? { reused: true } : {}) });
+      approve({ call: approved, reuse });
     });
   }
 
@@ -828,11 +836,13 @@ export class Scheduler {
     delete entry.endedAt;
     delete entry.durationMs;
     delete entry.evidenceSource;
+    delete entry.reusableFrom;
     entry.attempts = 0;
   }
 
   /** Ends the current execution, if any: aborts it and closes its `call-start` with `call-end`. */
   private stopExecution(entry: StepEntry, at: number, reason: unknown): void {
+    delete entry.reusableFrom;
     const execution = entry.execution;
     if (!execution) return;
     entry.execution = undefined;
@@ -950,14 +960,25 @@ export class Scheduler {
         return;
       }
       if (needsApproval) {
-        call = await new Promise<ToolCall>((resolve) => {
+        // Never reused silently: the earlier result is one of the choices of the approval.
+        const reusable = sideEffects ? this.options.cache?.evidenceFor(entry.step.id, call) : undefined;
+        const decision = await new Promise<{ call: ToolCall; reuse: boolean }>((resolve) => {
           this.transact(() => {
             execution.approve = resolve;
+            if (reusable) {
+              execution.reusable = reusable;
+              entry.reusableFrom = reusable.fromRunId;
+            }
             this.setStatus(entry, 'waiting-for-approval');
-            this.emit({ type: 'approval-required', id: entry.step.id, call });
+            this.emit({ type: 'approval-required', id: entry.step.id, call, ...(reusable ? { reusableFrom: reusable.fromRunId } : {}) });
           });
         });
         if (!current()) return;
+        if (decision.reuse && reusable) {
+          this.transact(() => this.completeEntry(entry, reusable, { kind: 'reused', runId: reusable.fromRunId }));
+          return;
+        }
+        call = decision.call;
         tool = this.toolFor(call);
       }
       const output = await this.runTool(entry, execution, tool, call.arguments);
@@ -1165,5 +1186,6 @@ function toStepState(entry: StepEntry): StepState {
   if (entry.endedAt !== undefined) state.endedAt = entry.endedAt;
   if (entry.durationMs !== undefined) state.durationMs = entry.durationMs;
   if (entry.evidenceSource !== undefined) state.evidenceSource = entry.evidenceSource;
+  if (entry.reusableFrom !== undefined) state.reusableFrom = entry.reusableFrom;
   return state;
 }

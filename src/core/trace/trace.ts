@@ -365,8 +365,8 @@ const eventSchemas = {
   }),
   'call-start': z.object({ type: z.literal('call-start'), at, id: stepId, input: z.string(), substitutions: z.array(substitutionSchema) }),
   'call-resolved': z.object({ type: z.literal('call-resolved'), at, id: stepId, dispatch: dispatchSchema }),
-  'approval-required': z.object({ type: z.literal('approval-required'), at, id: stepId, call: toolCallSchema }),
-  'approval-given': z.object({ type: z.literal('approval-given'), at, id: stepId, call: toolCallSchema, edited: z.boolean() }),
+  'approval-required': z.object({ type: z.literal('approval-required'), at, id: stepId, call: toolCallSchema, reusableFrom: z.string().optional() }),
+  'approval-given': z.object({ type: z.literal('approval-given'), at, id: stepId, call: toolCallSchema, edited: z.boolean(), reused: z.boolean().optional() }),
   'tool-start': z.object({ type: z.literal('tool-start'), at, id: stepId, attempt: count }),
   'step-retry': z.object({
     type: z.literal('step-retry'),
