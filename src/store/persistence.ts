@@ -1,7 +1,7 @@
 import { createStore, del, get, set as setItem, type UseStore } from 'idb-keyval';
 import type { StateStorage } from 'zustand/middleware';
 import type { RunEvent } from '../core/run/events.ts';
-import { redactKnownSecrets } from '../core/trace/trace.ts';
+import { parseStoredEvents, redactKnownSecrets } from '../core/trace/trace.ts';
 
 /** zustand `persist` storage over IndexedDB. */
 export const indexedDbStorage: StateStorage = {
@@ -81,10 +81,16 @@ export class EventLog {
     return typeof last === 'string' ? Number(last.slice(runId.length + 1)) : -1;
   }
 
-  async read(runId: string): Promise<RunEvent[]> {
+  /** A run's events, each checked against the trace schemas; one left out is named in `problems`. */
+  async readChecked(runId: string): Promise<{ events: RunEvent[]; problems: string[] }> {
     await this.writing;
-    const batches = await this.store('readonly', (store) => promisify(store.getAll(runRange(runId)) as IDBRequest<RunEvent[][]>));
-    return batches.flat();
+    const batches = await this.store('readonly', (store) => promisify(store.getAll(runRange(runId)) as IDBRequest<unknown[]>));
+    return parseStoredEvents(batches.flatMap((batch) => (Array.isArray(batch) ? batch : [batch])));
+  }
+
+  /** A run's valid events (see `readChecked`). */
+  async read(runId: string): Promise<RunEvent[]> {
+    return (await this.readChecked(runId)).events;
   }
 
   async remove(runId: string): Promise<void> {

@@ -351,12 +351,15 @@ export async function restoreAfterReload(): Promise<void> {
   if (latest && !live) await openRun(latest.id);
 }
 
-/** Shows a run from the history. */
+/** Shows a run from the history; events that fail their schema are left out and named once. */
 export async function openRun(runId: string): Promise<void> {
   const summary = store().runIndex.find((run) => run.id === runId);
   if (!summary) return;
-  const events = await eventLog.read(runId);
+  const { events, problems } = await eventLog.readChecked(runId);
   store().showRun(runId, events, summary);
+  if (problems.length > 0) {
+    store().setNotice({ message: `${problems.length} stored events of this run could not be read and were left out: ${problems[0]}`, hint: 'Export what is left, or delete the run from History.' });
+  }
 }
 
 /** Takes the run off the screen (it stays in the history). */

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { z } from 'zod';
 import type { RunEvent } from '../core/run/events.ts';
 import { createRunState, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
 import type { AppState } from './store.ts';
@@ -62,6 +63,26 @@ export interface RunsSlice {
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
   updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
   forgetRun: (runId: string) => void;
+}
+
+const runSummarySchema = z.object({
+  id: z.string().min(1),
+  task: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['idle', 'planning', 'running', 'solving', 'done', 'failed', 'aborted', 'interrupted']),
+  stepCount: z.number().int().nonnegative(),
+  imported: z.boolean().optional(),
+  parentId: z.string().optional(),
+  change: z.string().optional(),
+});
+
+/** The run history as read back from storage: entries that fail the schema are left out, not cast. */
+export function parseRunIndex(value: unknown): RunSummary[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    const parsed = runSummarySchema.safeParse(entry);
+    return parsed.success ? [parsed.data as RunSummary] : [];
+  });
 }
 
 function fold(events: readonly RunEvent[]): RunState {

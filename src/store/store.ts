@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { indexedDbStorage } from './persistence.ts';
-import { createRunsSlice, type RunsSlice } from './runs-slice.ts';
+import { createRunsSlice, parseRunIndex, type RunsSlice } from './runs-slice.ts';
 import { createSettingsSlice, defaultSettings, type Settings, type SettingsSlice } from './settings-slice.ts';
 import { createToolkitSlice, type ToolkitSlice } from './toolkit-slice.ts';
 
@@ -46,7 +46,7 @@ export const useAppStore = create<AppState>()(
         return {
           ...current,
           settings: { ...defaultSettings, ...state?.settings, planner: { ...defaultSettings.planner, ...state?.settings?.planner } },
-          runIndex: state?.runIndex ?? current.runIndex,
+          runIndex: state?.runIndex === undefined ? current.runIndex : parseRunIndex(state.runIndex),
           customTools: state?.customTools ?? current.customTools,
           mcpServers: state?.mcpServers ?? current.mcpServers,
         };

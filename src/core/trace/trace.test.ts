@@ -3,6 +3,7 @@ import type { RunEvent } from '../run/events.ts';
 import { replayEvents } from '../run/run-state.ts';
 import {
   createTrace,
+  parseStoredEvents,
   exportTrace,
   importTrace,
   maximumTraceEvents,
@@ -185,8 +186,8 @@ describe('importTrace problems', () => {
 
   it('refuses versions it does not know, newer ones with advice', () => {
     const newer = JSON.parse(exportTrace(input())) as Record<string, unknown>;
-    newer.version = 2;
-    expect(problemsOf(JSON.stringify(newer))).toEqual(['version 2 is newer than this app supports (1); update Stepwise to open it']);
+    newer.version = 3;
+    expect(problemsOf(JSON.stringify(newer))).toEqual(['version 3 is newer than this app supports (2); update Stepwise to open it']);
     newer.version = 0;
     expect(problemsOf(JSON.stringify(newer))).toEqual(['version 0 is not a trace version']);
     newer.version = '1';
@@ -324,11 +325,12 @@ describe('redactKnownSecrets', () => {
 });
 
 describe('migrateTrace', () => {
-  it('passes the current version through and refuses newer ones', () => {
-    const document = { format: 'stepwise-trace', version: 1, events: [] };
-    expect(migrateTrace(document, 1)).toBe(document);
-    expect(() => migrateTrace(document, 2)).toThrow('version 2 is newer than this app supports (1); update Stepwise to open it');
-    expect(() => migrateTrace(document, 1.5)).toThrow('version 1.5 is not a trace version');
+  it('passes the current version through, brings version 1 up to 2, and refuses newer ones', () => {
+    const current = { format: 'stepwise-trace', version: 2, events: [] };
+    expect(migrateTrace(current, 2)).toBe(current);
+    expect(migrateTrace({ format: 'stepwise-trace', version: 1, events: [] }, 1)).toEqual(current);
+    expect(() => migrateTrace(current, 3)).toThrow('version 3 is newer than this app supports (2); update Stepwise to open it');
+    expect(() => migrateTrace(current, 1.5)).toThrow('version 1.5 is not a trace version');
   });
 });
 
@@ -338,5 +340,21 @@ describe('parseDemoIndex', () => {
     const bad = parseDemoIndex({ demos: [{ id: 'a', title: 'A', file: '../secrets.json' }] });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems).toEqual(['demos[0].file: expected a kebab-case .json file name']);
+  });
+});
+
+describe('parseStoredEvents', () => {
+  it('keeps the valid events of a stored run and names each one it leaves out', () => {
+    const stored = [
+      { type: 'run-start', at: 0, runId: 'r', task: 't', startedAt: '' },
+      { type: 'evidence', at: 1, id: 'constructor', text: 'x', originalLength: 1, truncated: false },
+      null,
+      { type: 'run-end', at: 2, status: 'done' },
+    ];
+    const { events, problems } = parseStoredEvents(stored);
+    expect(events.map((event) => event.type)).toEqual(['run-start', 'run-end']);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('events[1].id (evidence)');
+    expect(problems[1]).toBe('events[2]: expected an event object, got null');
   });
 });

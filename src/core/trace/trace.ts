@@ -11,7 +11,7 @@ import type { RunEvent, RunEventType } from '../run/events.ts';
 export const traceFormat = 'stepwise-trace';
 
 /** The trace version this app writes and reads. Older versions are migrated on import. */
-export const traceVersion = 1;
+export const traceVersion = 2;
 
 /** What replaces a secret in an exported trace. */
 export const redactedMarker = '[redacted]';
@@ -444,7 +444,12 @@ type TraceDocument = Record<string, unknown>;
  * Migrations from version `n` to `n + 1`, keyed by `n`. Version 1 is the first: add an entry
  * here (and raise `traceVersion`) when the format changes, so that older files keep opening.
  */
-const migrations: Readonly<Record<number, (document: TraceDocument) => TraceDocument>> = {};
+const migrations: Readonly<Record<number, (document: TraceDocument) => TraceDocument>> = {
+  // Version 2 records versions: a run's parent and change (`run-start.parent`), evidence reused
+  // or set by hand (`evidence.source`), a reused answer (`solve-end.reusedFrom`) and approvals
+  // that offered an earlier result. Every new fact is optional: a version 1 trace is valid as it is.
+  1: (document) => document,
+};
 
 /** An older trace cannot be brought up to the current version. */
 export class TraceMigrationError extends Error {
@@ -516,6 +521,22 @@ function parseEvent(value: unknown, index: number): { event: RunEvent } | { prob
   if (!isEventType(type)) return { problems: [`${where}: unknown event type ${JSON.stringify(type)}`] };
   const parsed = eventSchemas[type].safeParse(value);
   return parsed.success ? { event: parsed.data as RunEvent } : { problems: issueProblems(parsed.error, where, ` (${type})`) };
+}
+
+/**
+ * Events read back from the page's own storage, checked like an imported trace's: the valid ones
+ * in order, and a sentence for each one left out (a bug or a damaged database must not reach the
+ * reducer as a cast).
+ */
+export function parseStoredEvents(values: readonly unknown[]): { events: RunEvent[]; problems: string[] } {
+  const events: RunEvent[] = [];
+  const problems: string[] = [];
+  values.forEach((value, index) => {
+    const parsed = parseEvent(value, index);
+    if ('event' in parsed) events.push(parsed.event);
+    else problems.push(...parsed.problems);
+  });
+  return { events, problems: capProblems(problems) };
 }
 
 /** The first `step-added` that makes one plan longer than `maximumTraceSteps`, as a problem. */
