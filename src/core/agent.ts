@@ -1,5 +1,5 @@
 import { createDistributor } from './dispatch/distributor.ts';
-import { EndpointError, isAbortError, isTransientError, PlanTooLongError, RunAbortedError } from './errors.ts';
+import { isAbortError, isTransientError, PlanTooLongError, RunAbortedError } from './errors.ts';
 import { toErrorInfo } from './run/error-info.ts';
 import type { ChatEngine } from './llm/types.ts';
 import { PlanStreamParser } from './plan/plan-stream.ts';
@@ -7,6 +7,7 @@ import { buildPlanSchema, parseJsonPlanSteps } from './plan/json-plan.ts';
 import { buildPlannerMessages } from './plan/planner-prompt.ts';
 import type { PlanProblem, StreamedStep } from './plan/types.ts';
 import { replayEvents } from './run/run-state.ts';
+import { retryDelay, sleep } from './run/retry.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
 import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
 import { solve, type SolverStep } from './solve/solver.ts';
@@ -88,20 +89,6 @@ export interface AgentRun {
 /** Plans longer than this are cut unless the run says otherwise (`maxPlanSteps`). */
 export const defaultMaxPlanSteps = 300;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Runs one task: the planner streams a plan, each step is scheduled the moment it is
@@ -251,9 +238,9 @@ export function startRun(options: AgentOptions): AgentRun {
           finished.steps.forEach(addStep);
           return { stepCount: finished.plan.steps.length, error };
         }
-        const delay = error instanceof EndpointError && error.retryAfterMs !== undefined ? error.retryAfterMs : 1000 * 2 ** attempt;
+        const delay = retryDelay(error, attempt + 1, { baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 30_000 });
         // `options.sleep` lets tests skip the wait, as they do for the scheduler's retries.
-        await (options.sleep ?? sleep)(Math.min(delay, 30_000), controller.signal);
+        await (options.sleep ?? sleep)(delay, controller.signal);
       }
     }
   }

@@ -1,6 +1,5 @@
 import { validateToolArguments } from '../dispatch/validate.ts';
 import {
-  EndpointError,
   InvalidToolInputError,
   isTransientError,
   PlanParseError,
@@ -16,6 +15,7 @@ import { toErrorInfo } from './error-info.ts';
 import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
 import type { DispatchRecord, EvidenceSource, PauseReason, RunEvent, RunEventInput } from './events.ts';
 import type { StepState, StepStatus } from './run-state.ts';
+import { retryDelay, sleep } from './retry.ts';
 import type { ReusedEvidence, StepCache } from './versions.ts';
 
 /** What the scheduler asks the distributor for one step. */
@@ -170,20 +170,6 @@ function isWaitingToStart(status: StepStatus): boolean {
   return status === 'ready' || status === 'paused';
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Tools promise a string; anything else is written out so that it can still serve as evidence. */
 function toEvidenceText(value: unknown): string {
@@ -274,7 +260,7 @@ export class Scheduler {
       const origin = performance.now();
       this.clock = () => performance.now() - origin;
     }
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.requiresApproval = options.requiresApproval ?? ((tool) => tool.sideEffects);
     const baseFetch = options.fetch ?? globalThis.fetch;
     // Called as `context.fetch(…)`, the browser's fetch throws "Illegal invocation"; call it bare.
@@ -1052,8 +1038,7 @@ export class Scheduler {
   /** Rethrows unless `error` is worth another try; else announces the retry and waits. */
   private async backOff(entry: StepEntry, execution: Execution, phase: 'dispatch' | 'tool', attempt: number, error: unknown): Promise<void> {
     if (entry.execution !== execution || attempt >= this.attempts || !isTransientError(error)) throw error;
-    const retryAfter = error instanceof EndpointError ? error.retryAfterMs : undefined;
-    const delayMs = retryAfter ?? Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs);
+    const delayMs = retryDelay(error, attempt, { baseDelayMs: this.baseDelayMs, maxDelayMs: this.maxDelayMs });
     this.transact(() => {
       const info = toErrorInfo(error);
       entry.retry = { phase, attempt, delayMs, error: info };
