@@ -8,6 +8,7 @@ import { startRun, type AgentOptions } from '../src/core/agent.ts';
 import type { ChatEngine } from '../src/core/llm/types.ts';
 import { replayEvents } from '../src/core/run/run-state.ts';
 import type { RunEvent } from '../src/core/run/events.ts';
+import { sleep } from '../src/core/run/retry.ts';
 import { stubTool } from '../src/core/run/scheduler-stubs.ts';
 import { versionPlanText, type RunChange } from '../src/core/run/versions.ts';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
@@ -32,12 +33,6 @@ const plan = cities.map((city, index) => `Plan: Look up ${city}.\n#E${index + 1}
 const change: RunChange = { type: 'edit', id: '#E5', tool: 'search_wiki', input: 'Bergen population' };
 const speedupGoal = 5;
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
-}
 
 /** Runs once with counting tools and a counting solver; returns the events and the counts. */
 async function measure(latencyMs: number, solver: ChatEngine, options: Pick<AgentOptions, 'planText' | 'version'>): Promise<RerunMeasurement & { events: RunEvent[] }> {
@@ -46,7 +41,7 @@ async function measure(latencyMs: number, solver: ChatEngine, options: Pick<Agen
   const tools: Tool[] = [
     stubTool('search_wiki', async (args: Record<string, unknown>, context: ToolContext) => {
       toolCalls++;
-      await wait(latencyMs, context.signal);
+      await sleep(latencyMs, context.signal);
       return `${String(args.query)}: about a million people.`;
     }),
   ];

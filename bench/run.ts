@@ -39,6 +39,7 @@ import { buildPlannerMessages } from '../src/core/plan/planner-prompt.ts';
 import type { PlanStep } from '../src/core/plan/types.ts';
 import { substituteEvidence } from '../src/core/run/evidence.ts';
 import type { RunEvent } from '../src/core/run/events.ts';
+import { sleep } from '../src/core/run/retry.ts';
 import { Scheduler } from '../src/core/run/scheduler.ts';
 import { fastPathDispatch, planStep, stubTool } from '../src/core/run/scheduler-stubs.ts';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
@@ -135,25 +136,10 @@ const suites: Suite[] = [
 
 // ── Tools ───────────────────────────────────────────────────────────────────────────────
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolvePromise();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Tools with fixed latencies and short evidence (long evidence would only grow the inputs). */
 const tools: Tool[] = toolNames.map((name) =>
   stubTool(name, async (args: Record<string, unknown>, context: ToolContext) => {
-    await wait(latencyMs[name], context.signal);
+    await sleep(latencyMs[name], context.signal);
     return `${name} result for "${String(args.query).slice(0, 24)}"`;
   }),
 );

@@ -7,6 +7,7 @@ import { createOpenAIEngine } from './llm/openai-engine.ts';
 import type { RunEvent, RunEventType } from './run/events.ts';
 import { replayEvents } from './run/run-state.ts';
 import { stubTool } from './run/scheduler-stubs.ts';
+import { sleep } from './run/retry.ts';
 import { versionPlanText } from './run/versions.ts';
 import type { Tool, ToolContext } from './tools/types.ts';
 
@@ -75,21 +76,6 @@ interface ToolRecord {
   aborted?: boolean;
 }
 
-/** Waits `ms`, or rejects with the signal's reason when the step is stopped. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Stub tools with a fixed latency that record their own start and end. `search_wiki` knows a
@@ -103,7 +89,7 @@ function createTools(latencyMs: number, onStart?: (record: ToolRecord) => void) 
       records.push(record);
       onStart?.(record);
       try {
-        await wait(latencyMs, context.signal);
+        await sleep(latencyMs, context.signal);
       } catch (error) {
         record.aborted = true;
         throw error;
@@ -257,56 +243,41 @@ describe('startRun against the fixture planner server', () => {
         saved.push(String(args.query));
         return 'saved';
       }, { sideEffects: true });
-      const approve = (run: AgentRun, event: RunEvent) => {
-        if (event.type === 'approval-required') queueMicrotask(() => run.scheduler.approve(event.id));
-      };
-      const events: RunEvent[] = [];
-      // Approval events come after startRun has returned (the step's dispatch is async).
-      const holder: { run?: AgentRun } = {};
-      const current = startRun({
-        task,
-        tools: [save],
-        engines: { planner: engine(), solver: engine() },
-        planText: '#E1 = save_note[hello]',
-        version: {
-          parent: { runId: 'parent', steps: [{ id: '#E1', tool: 'save_note', status: 'done', substitutedInput: 'hello', call: { name: 'save_note', arguments: { query: 'hello' } }, evidence: 'saved' }] },
-          // A change elsewhere: #E1's call is the parent's, yet it is not reused.
-          change: { type: 'redo', id: '#E9' },
-        },
-        onEvent: (event) => {
-          events.push(event);
-          if (holder.run) approve(holder.run, event);
-        },
-      });
-      holder.run = current;
-      await current.done;
-      expect(ofType(events, 'approval-required')).toHaveLength(1);
-      expect(ofType(events, 'approval-required')[0]?.reusableFrom).toBe('parent');
+      /** A version of a run that saved "hello" once, changed elsewhere (#E9): #E1's call is the parent's. */
+      async function version(reuse: boolean) {
+        const events: RunEvent[] = [];
+        // Approval events come after startRun has returned (the step's dispatch is async).
+        const holder: { run?: AgentRun } = {};
+        const run = startRun({
+          task,
+          tools: [save],
+          engines: { planner: engine(), solver: engine() },
+          planText: '#E1 = save_note[hello]',
+          version: {
+            parent: { runId: 'parent', steps: [{ id: '#E1', tool: 'save_note', status: 'done', substitutedInput: 'hello', call: { name: 'save_note', arguments: { query: 'hello' } }, evidence: 'saved' }] },
+            change: { type: 'redo', id: '#E9' },
+          },
+          onEvent: (event) => {
+            events.push(event);
+            if (event.type === 'approval-required') queueMicrotask(() => holder.run?.scheduler.approve(event.id, undefined, { reuse }));
+          },
+        });
+        holder.run = run;
+        await run.done;
+        return { run, events };
+      }
+
+      const plain = await version(false);
+      expect(ofType(plain.events, 'approval-required')).toHaveLength(1);
+      expect(ofType(plain.events, 'approval-required')[0]?.reusableFrom).toBe('parent');
       expect(saved).toEqual(['hello']);
 
       // "Reuse the earlier result" is the person's choice in that approval: then nothing runs.
       saved.length = 0;
-      const reused: RunEvent[] = [];
-      const second: { run?: AgentRun } = {};
-      const again = startRun({
-        task,
-        tools: [save],
-        engines: { planner: engine(), solver: engine() },
-        planText: '#E1 = save_note[hello]',
-        version: {
-          parent: { runId: 'parent', steps: [{ id: '#E1', tool: 'save_note', status: 'done', substitutedInput: 'hello', call: { name: 'save_note', arguments: { query: 'hello' } }, evidence: 'saved' }] },
-          change: { type: 'redo', id: '#E9' },
-        },
-        onEvent: (event) => {
-          reused.push(event);
-          if (event.type === 'approval-required') queueMicrotask(() => second.run?.scheduler.approve(event.id, undefined, { reuse: true }));
-        },
-      });
-      second.run = again;
-      await again.done;
+      const reused = await version(true);
       expect(saved).toEqual([]);
-      expect(again.scheduler.snapshot().steps[0]).toMatchObject({ status: 'done', evidence: 'saved', evidenceSource: { kind: 'reused', runId: 'parent' } });
-      expect(replayEvents(reused).steps).toEqual(again.scheduler.snapshot().steps);
+      expect(reused.run.scheduler.snapshot().steps[0]).toMatchObject({ status: 'done', evidence: 'saved', evidenceSource: { kind: 'reused', runId: 'parent' } });
+      expect(replayEvents(reused.events).steps).toEqual(reused.run.scheduler.snapshot().steps);
     });
   });
 
