@@ -102,7 +102,7 @@ test('skipping a side-effect step in the approval dialog skips it and its depend
   await expect(step(page, '#E3')).toHaveAccessibleName(/done$/);
 });
 
-test('replan from a step with a note: earlier steps keep their evidence, the rest follows the new plan', async ({ page }) => {
+test('replan from a step with a note makes a version: earlier steps keep their evidence, the rest follows the new plan', async ({ page }) => {
   await scriptPlanner({
     rules: [
       { match: 'Use 5 instead', reply: 'Plan: Start with a number.\n#E1 = calculator[1 + 1]\nPlan: Scale it by five.\n#E2 = calculator[#E1 * 5]' },
@@ -123,9 +123,10 @@ test('replan from a step with a note: earlier steps keep their evidence, the res
   await expect(step(page, '#E2')).toContainText('#E2 = calculator[#E1 * 5]');
   await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
   await expect(step(page, '#E2')).toContainText('10');
-  // #E1 was restored, not run again: its card shows no tool call of its own in this session.
+  await expect(page.getByText('A version of')).toContainText('replanned from #E2');
+  // #E1's call did not change: its evidence was reused, the calculator did not run again.
   await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
-  await expect(step(page, '#E1')).not.toContainText('Call via');
+  await expect(step(page, '#E1')).toContainText('reused from the earlier run');
   const planning = (await plannerRequests()).filter((request) => JSON.stringify(request.body ?? '').includes('make plans'));
   expect(planning).toHaveLength(2);
   expect(JSON.stringify(planning[1]?.body)).toContain('Keep these steps exactly as they are');

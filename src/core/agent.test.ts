@@ -229,6 +229,17 @@ describe('startRun against the fixture planner server', () => {
       expect(ofType(events, 'solve-end')[0]?.reusedFrom).toBe('parent');
     });
 
+    it('Replan: the planner is asked again with the note; steps it writes with unchanged calls are reused', async () => {
+      const { tools, records, parent } = await finishedParent();
+      script(comparePlan.replace('Statue of Liberty]', 'Big Ben]'));
+      const change = { type: 'replan', id: '#E2', note: 'Use Big Ben instead.' } as const;
+      const { run } = await runAgent(tools, { version: { parent, change } });
+      expect(plannerRequests()).toHaveLength(1);
+      expect(JSON.stringify(plannerRequests()[0]?.body)).toContain('Use Big Ben instead.');
+      expect(records.map((record) => `${record.tool}:${record.query}`)).toEqual(['search_wiki:Big Ben', expect.stringMatching(/^llm:/)]);
+      expect(run.scheduler.snapshot().steps[0]?.evidenceSource).toEqual({ kind: 'reused', runId: 'parent' });
+    });
+
     it('Skip: the step and its dependents are skipped, the rest is reused', async () => {
       const { tools, records, parent, steps } = await finishedParent();
       const change = { type: 'skip', id: '#E2' } as const;

@@ -47,11 +47,6 @@ export interface AgentOptions
    */
   resume?: readonly RunEvent[];
   /**
-   * With `resume`: ask the planner again (with `note`) instead of reusing the plan; only steps
-   * before this one may keep their evidence.
-   */
-  replanFrom?: string;
-  /**
    * A plan the person chose (written by hand, or taken from an imported trace): parsed with
    * this page's tools and run as it is; the planner is not asked. Unknown tools and other
    * problems show as plan errors on their steps.
@@ -117,9 +112,7 @@ export function startRun(options: AgentOptions): AgentRun {
     signal: controller.signal,
   });
 
-  const replanIndex = options.replanFrom ? (previous?.steps.findIndex((step) => step.id === options.replanFrom) ?? -1) : -1;
-  const keptSteps = replanIndex >= 0 ? (previous?.steps.slice(0, replanIndex) ?? []) : (previous?.steps ?? []);
-  const finishedBefore = new Map(keptSteps.filter((step) => step.status === 'done').map((step) => [step.id, step]));
+  const finishedBefore = new Map((previous?.steps ?? []).filter((step) => step.status === 'done').map((step) => [step.id, step]));
   const maxPlanSteps = options.maxPlanSteps ?? defaultMaxPlanSteps;
   // Aborted when the plan grows past maxPlanSteps: the planner stops, the run goes on.
   const plannerController = new AbortController();
@@ -149,7 +142,7 @@ export function startRun(options: AgentOptions): AgentRun {
 
   /** A resumed run whose plan was complete: its steps again, finished ones restored. */
   function replan(): { stepCount: number; error?: unknown } | undefined {
-    if (options.replanFrom || !previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
+    if (!previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
     for (const step of previous.steps) {
       addStep({ step: { id: step.id, tool: step.tool, input: step.input, deps: [...step.deps], thought: step.thought, args: step.args, line: step.line }, errors: [...step.planErrors] });
     }
@@ -184,7 +177,8 @@ export function startRun(options: AgentOptions): AgentRun {
     emit({ type: 'plan-start' });
     const parser = new PlanStreamParser(toolNames);
     const planner = options.engines.planner;
-    const messages = buildPlannerMessages(options.task, options.tools, options.note);
+    const note = version?.change.type === 'replan' ? version.change.note : options.note;
+    const messages = buildPlannerMessages(options.task, options.tools, note);
     const json = options.planFormat === 'json';
     const startedAt = performance.now();
     let text = '';

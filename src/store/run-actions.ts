@@ -74,23 +74,21 @@ export async function resumeRun(runId: string): Promise<void> {
  * before it keep their evidence when the planner writes them again unchanged.
  */
 export async function replanFrom(stepId: string, note: string): Promise<void> {
-  flushRunEvents();
-  const { activeRunId, activeRun, runIndex } = store();
-  const summary = runIndex.find((run) => run.id === activeRunId);
-  if (!activeRunId || !activeRun || !summary) return;
-  if (live) {
+  if (live && isActiveRunLive()) {
+    // A version starts from a run that has ended: stop this one first.
     const stopping = live.done;
     stopRun();
     await stopping.catch(() => {});
   }
-  await eventLog.flush();
-  const events = await eventLog.read(activeRunId);
+  flushRunEvents();
+  const activeRun = store().activeRun;
+  if (!activeRun) return;
   const index = activeRun.steps.findIndex((step) => step.id === stepId);
   const kept = activeRun.steps.slice(0, Math.max(0, index));
   const keep = kept.length
-    ? `Keep these steps exactly as they are, their evidence is kept:\n${kept.map((step) => `${step.id} = ${step.tool}[${step.input}]`).join('\n')}\nChange the plan from ${stepId} on. `
+    ? `Keep these steps exactly as they are, their evidence is kept:\n${formatPlanText(kept.map(({ id, tool, input }) => ({ id, tool, input })))}\nChange the plan from ${stepId} on. `
     : '';
-  await launch(activeRunId, summary.task, { resume: events, replanFrom: stepId, note: `${keep}${note}`, show: () => store().showRun(activeRunId, events, summary) });
+  startVersion({ type: 'replan', id: stepId, note: `${keep}${note}` });
 }
 
 /**
@@ -117,8 +115,6 @@ async function launch(
   options: {
     paused?: boolean;
     resume?: RunEvent[];
-    replanFrom?: string;
-    note?: string;
     planText?: string;
     version?: { parent: VersionParent; change: RunChange };
     approveEveryStep?: boolean;
@@ -158,8 +154,6 @@ async function launch(
     requiresApproval: options.approveEveryStep ? () => true : requiresApproval,
     toolSettings: { ...settings.toolSettings, llm: engines.solver },
     ...(options.resume ? { resume: options.resume } : {}),
-    ...(options.replanFrom ? { replanFrom: options.replanFrom } : {}),
-    ...(options.note ? { note: options.note } : {}),
     ...(options.planText !== undefined ? { planText: options.planText } : {}),
     ...(options.version ? { version: options.version } : {}),
   });
@@ -326,8 +320,9 @@ function startVersion(change: RunChange): boolean {
   if (change.type !== 'plan' && !activeRun.steps.some((step) => step.id === change.id)) return false;
   const runId = globalThis.crypto.randomUUID();
   const parent = { runId: activeRunId, steps: activeRun.steps, ...(activeRun.answer.status === 'done' ? { answer: activeRun.answer.text } : {}) };
+  const planText = versionPlanText(activeRun.steps, change);
   void launch(runId, summary.task, {
-    planText: versionPlanText(activeRun.steps, change),
+    ...(planText === undefined ? {} : { planText }),
     version: { parent, change },
     approveEveryStep: summary.imported === true,
     show: () =>

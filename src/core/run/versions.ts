@@ -13,7 +13,9 @@ export type RunChange =
   | { type: 'skip'; id: string }
   | { type: 'set-evidence'; id: string; text: string }
   /** The plan edited as text: every step whose call did not change is reused. */
-  | { type: 'plan'; text: string };
+  | { type: 'plan'; text: string }
+  /** The planner asked again from a step on, with a note: steps it writes with unchanged calls are reused. */
+  | { type: 'replan'; id: string; note: string };
 
 /** A version's parent, as the version needs it: its id and its steps as they ended. */
 export interface VersionParent {
@@ -95,9 +97,13 @@ export class StepCache {
   }
 }
 
-/** The plan of a version: the parent's steps, with an edited step's tool and input changed. */
-export function versionPlanText(steps: readonly Pick<StepState, 'id' | 'tool' | 'input' | 'thought'>[], change: RunChange): string {
+/**
+ * The plan of a version: the parent's steps, with an edited step's tool and input changed;
+ * undefined for a replan, whose plan the planner writes.
+ */
+export function versionPlanText(steps: readonly Pick<StepState, 'id' | 'tool' | 'input' | 'thought'>[], change: RunChange): string | undefined {
   if (change.type === 'plan') return change.text;
+  if (change.type === 'replan') return undefined;
   return formatPlanText(steps.map((step) => (change.type === 'edit' && step.id === change.id ? { ...step, tool: change.tool, input: change.input } : step)));
 }
 
@@ -132,5 +138,7 @@ export function describeChange(change: RunChange): string {
       return `${change.id} evidence set by hand`;
     case 'plan':
       return 'plan edited';
+    case 'replan':
+      return `replanned from ${change.id}`;
   }
 }

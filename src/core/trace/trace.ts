@@ -324,6 +324,7 @@ const runChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('skip'), id: stepId }),
   z.object({ type: z.literal('set-evidence'), id: stepId, text: z.string() }),
   z.object({ type: z.literal('plan'), text: z.string() }),
+  z.object({ type: z.literal('replan'), id: stepId, note: z.string() }),
 ]);
 const evidenceSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('reused'), runId: z.string() }), z.object({ kind: z.literal('by-hand') })]);
 
