@@ -1,7 +1,8 @@
 // The calculator's worker: a thin adapter that evaluates one expression per message with the
 // shared mathjs instance, so that a long calculation blocks this thread instead of the page, and
 // the page can end it with terminate().
-import { calculate, calculationRequestSchema, type CalculationAnswer } from './shared/math.ts';
+import { calculate } from './shared/math.ts';
+import { calculationRequestSchema, type CalculationAnswer } from './shared/math-protocol.ts';
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent) => void) | null;

@@ -1,13 +1,6 @@
 import { assertNever } from '../src/core/errors.ts';
 import type { Tool } from '../src/core/tools/types.ts';
-import {
-  calculate,
-  calculationAnswerSchema,
-  maxExpressionChars,
-  maxMatrixElements,
-  type CalculationOutcome,
-  type CalculationRequest,
-} from './shared/math.ts';
+import { calculationAnswerSchema, maxExpressionChars, maxMatrixElements, type CalculationOutcome, type CalculationRequest } from './shared/math-protocol.ts';
 import { capOutput } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
@@ -146,7 +139,8 @@ export const calculator: Tool = {
       throw new ToolError(toolName, `the expression has ${expression.length} characters; the calculator takes at most ${maxExpressionChars}.`);
     }
     if (context.signal.aborted) throw stopReason(context.signal);
-    const outcome = typeof Worker === 'undefined' ? await calculate(expression) : await calculateInWorker(expression, context.signal);
+    // Without workers (Node) the mathjs set-up is loaded here, on first use.
+    const outcome = typeof Worker === 'undefined' ? await (await import('./shared/math.ts')).calculate(expression) : await calculateInWorker(expression, context.signal);
     // The bare result, so a later step can use it in its own expression (`#E1 * 10`).
     return resultText(expression, outcome);
   },
