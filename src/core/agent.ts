@@ -35,8 +35,6 @@ export interface AgentOptions
   onEvent: (event: RunEvent) => void;
   /** `text`: ReWOO text, streamed step by step. `json`: a JSON plan under a schema constraint. */
   planFormat?: 'text' | 'json';
-  /** A note for the planner (replanning). */
-  note?: string;
   runId?: string;
   /** Retries of the planner request on transient failures before any text arrived. */
   plannerRetries?: number;
@@ -141,7 +139,7 @@ export function startRun(options: AgentOptions): AgentRun {
   };
 
   /** A resumed run whose plan was complete: its steps again, finished ones restored. */
-  function replan(): { stepCount: number; error?: unknown } | undefined {
+  function resumedPlan(): { stepCount: number; error?: unknown } | undefined {
     if (!previous?.plan.ended || previous.plan.error || previous.steps.length === 0) return undefined;
     for (const step of previous.steps) {
       addStep({ step: { id: step.id, tool: step.tool, input: step.input, deps: [...step.deps], thought: step.thought, args: step.args, line: step.line }, errors: [...step.planErrors] });
@@ -172,12 +170,13 @@ export function startRun(options: AgentOptions): AgentRun {
 
   async function plan(): Promise<{ stepCount: number; error?: unknown }> {
     if (options.planText !== undefined) return givenPlan(options.planText);
-    const reused = replan();
+    const reused = resumedPlan();
     if (reused) return reused;
     emit({ type: 'plan-start' });
     const parser = new PlanStreamParser(toolNames);
     const planner = options.engines.planner;
-    const note = version?.change.type === 'replan' ? version.change.note : options.note;
+    // A replan (a version) asks the planner again with the person's note.
+    const note = version?.change.type === 'replan' ? version.change.note : undefined;
     const messages = buildPlannerMessages(options.task, options.tools, note);
     const json = options.planFormat === 'json';
     const startedAt = performance.now();
