@@ -145,12 +145,18 @@ describe('parseJsonPlan', () => {
       '[{"id": "E1", "tool": "llm", "args": {"prompt": "a"}}, {"id": 2, "tool": "llm", "args": {"prompt": "#E1"}}, {"id": "step3", "tool": "llm", "args": {"prompt": "b"}}]',
       tools,
     );
-    expect(plan.steps.map((step) => step.id)).toEqual(['#E1', '#E2', 'step3']);
+    expect(plan.steps.map((step) => step.id)).toEqual(['#E1', '#E2', '#E3']);
     expect(plan.warnings.map((warning) => warning.message)).toEqual([
       'Step 1 has the id "E1"; it was read as #E1.',
       'Step 2 has the id "2"; it was read as #E2.',
     ]);
-    expect(plan.errors.map((error) => error.message)).toEqual(['Step 3 has the id "step3"; ids look like #E3.']);
+    expect(plan.errors.map((error) => error.message)).toEqual(['Step 3 has the id "step3"; ids look like #E3 (it is shown as #E3).']);
+  });
+
+  it('gives a step whose id cannot be read a variable no other step wrote, so the run can still be exported', () => {
+    const plan = parseJsonPlan('[{"id": "search", "tool": "llm", "args": {"prompt": "a"}}, {"id": "#E1", "tool": "llm", "args": {"prompt": "b"}}]', tools);
+    expect(plan.steps.map((step) => step.id)).toEqual(['#E2', '#E1']);
+    expect(plan.errors.map((error) => error.message)).toEqual(['Step 1 has the id "search"; ids look like #E1 (it is shown as #E2).']);
   });
 
   it('accepts an "input" string instead of args', () => {

@@ -169,6 +169,21 @@ function readJsonPlan(text: string, tools: readonly Tool[]): { steps: StreamedSt
   const streamed: StreamedStep[] = [];
   let searchFrom = parsed.start;
   const lineAt = lineCounter(cleaned);
+  // A step whose id cannot be read still needs a variable (runs and traces name steps by one):
+  // it gets the first `#E<n>` that no step of the plan wrote, and stays blocked.
+  const readableIds = new Set(
+    items.flatMap((item) => {
+      const written = stepEnvelope.safeParse(item);
+      const digits = written.success ? /^#?E?(\d+)$/i.exec(String(written.data.id).trim())?.[1] : undefined;
+      return digits === undefined ? [] : [`#E${digits}`];
+    }),
+  );
+  const standInId = (number: number) => {
+    let candidate = number;
+    while (readableIds.has(`#E${candidate}`)) candidate++;
+    readableIds.add(`#E${candidate}`);
+    return `#E${candidate}`;
+  };
 
   items.forEach((item, index) => {
     const number = index + 1;
@@ -192,7 +207,8 @@ function readJsonPlan(text: string, tools: readonly Tool[]): { steps: StreamedSt
         id = `#E${digits}`;
         warnings.push(planProblem(`Step ${number} has the id "${writtenId}"; it was read as ${id}.`, line));
       } else {
-        stepErrors.push(planProblem(`Step ${number} has the id "${writtenId}"; ids look like #E${number}.`, line));
+        id = standInId(number);
+        stepErrors.push(planProblem(`Step ${number} has the id "${writtenId}"; ids look like #E${number} (it is shown as ${id}).`, line));
       }
     }
 
