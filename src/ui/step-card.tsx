@@ -124,46 +124,24 @@ function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly 
   );
 }
 
-/** Replaces the step's evidence by hand (a new version: the steps that read it and the solver run again). */
-function EvidenceEditor({ step, onDone }: { step: StepState; onDone: () => void }) {
-  const [text, setText] = useState(step.evidence ?? '');
+/** One text box with a submit button and Cancel, for a change to a step. */
+function TextForm(props: { id: string; label: string; initial?: string; rows: number; placeholder?: string; submit: string; onSubmit: (text: string) => void; onDone: () => void }) {
+  const [text, setText] = useState(props.initial ?? '');
   return (
     <form
       className="form-grid"
       onSubmit={(event) => {
         event.preventDefault();
-        onDone();
-        void setStepEvidence(step.id, text);
+        props.onDone();
+        props.onSubmit(text);
       }}
     >
-      <label htmlFor={`evidence-${step.id}`}>Evidence</label>
-      <textarea id={`evidence-${step.id}`} rows={4} value={text} onChange={(event) => setText(event.target.value)} />
+      <label htmlFor={props.id}>{props.label}</label>
+      <textarea id={props.id} rows={props.rows} value={text} onChange={(event) => setText(event.target.value)} placeholder={props.placeholder} />
       <span />
       <span className="controls">
-        <button type="submit" className="primary">Save</button>
-        <button type="button" onClick={onDone}>Cancel</button>
-      </span>
-    </form>
-  );
-}
-
-function ReplanForm({ step, onDone }: { step: StepState; onDone: () => void }) {
-  const [note, setNote] = useState('');
-  return (
-    <form
-      className="form-grid"
-      onSubmit={(event) => {
-        event.preventDefault();
-        onDone();
-        void replanFrom(step.id, note);
-      }}
-    >
-      <label htmlFor={`note-${step.id}`}>Note to the planner</label>
-      <textarea id={`note-${step.id}`} rows={2} value={note} onChange={(event) => setNote(event.target.value)} placeholder="What should change from here on?" />
-      <span />
-      <span className="controls">
-        <button type="submit" className="primary">Ask the planner</button>
-        <button type="button" onClick={onDone}>Cancel</button>
+        <button type="submit" className="primary">{props.submit}</button>
+        <button type="button" onClick={props.onDone}>Cancel</button>
       </span>
     </form>
   );
@@ -228,8 +206,29 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         <button onClick={() => setReplanning(!replanning)} title="Ask the planner for a new plan from this step on">Replan</button>
       </div>
       {step.thought && <p className="step-thought">{step.thought}</p>}
-      {replanning && <ReplanForm step={step} onDone={() => setReplanning(false)} />}
-      {settingEvidence && <EvidenceEditor step={step} onDone={() => setSettingEvidence(false)} />}
+      {replanning && (
+        <TextForm
+          id={`note-${step.id}`}
+          label="Note to the planner"
+          rows={2}
+          placeholder="What should change from here on?"
+          submit="Ask the planner"
+          onSubmit={(note) => void replanFrom(step.id, note)}
+          onDone={() => setReplanning(false)}
+        />
+      )}
+      {settingEvidence && (
+        // A new version: the steps that read this evidence and the solver run again.
+        <TextForm
+          id={`evidence-${step.id}`}
+          label="Evidence"
+          initial={step.evidence}
+          rows={4}
+          submit="Save"
+          onSubmit={(text) => void setStepEvidence(step.id, text)}
+          onDone={() => setSettingEvidence(false)}
+        />
+      )}
       {editing ? (
         <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
       ) : (
