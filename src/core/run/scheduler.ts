@@ -6,7 +6,6 @@ import {
   RunAbortedError,
   StepwiseError,
   ToolMismatchError,
-  ToolTimeoutError,
   UnknownToolError,
 } from '../errors.ts';
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
@@ -16,6 +15,7 @@ import { stepDependencies, substituteEvidence, substituteInValue, truncateEviden
 import type { DispatchRecord, EvidenceSource, PauseReason, RunEvent, RunEventInput } from './events.ts';
 import type { StepState, StepStatus } from './run-state.ts';
 import { retryDelay, sleep } from './retry.ts';
+import { runToolAttempt } from './worker.ts';
 import type { ReusedEvidence, StepCache } from './versions.ts';
 
 /** What the scheduler asks the distributor for one step. */
@@ -1028,7 +1028,7 @@ export class Scheduler {
         this.emit({ type: 'tool-start', id: entry.step.id, attempt });
       });
       try {
-        return await this.runAttempt(tool, args, execution);
+        return await runToolAttempt(tool, args, { signal: execution.controller.signal, defaultTimeoutMs: this.defaultTimeoutMs, fetch: this.toolFetch, settings: this.settings });
       } catch (error) {
         await this.backOff(entry, execution, 'tool', attempt, error);
       }
@@ -1046,51 +1046,6 @@ export class Scheduler {
     });
     await this.sleep(delayMs, execution.controller.signal);
     if (entry.execution !== execution) throw new RunAbortedError();
-  }
-
-  /**
-   * One try of a tool. Settles on the first of: the tool's result, the timeout, the step's
-   * abort; a tool that throws synchronously, ignores its signal or never settles cannot hold
-   * the step.
-   */
-  private runAttempt(tool: Tool, args: Record<string, unknown>, execution: Execution): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const parent = execution.controller.signal;
-      const controller = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let done = false;
-      const finish = (settle: () => void) => {
-        if (done) return;
-        done = true;
-        if (timer !== undefined) clearTimeout(timer);
-        parent.removeEventListener('abort', onAbort);
-        settle();
-      };
-      const onAbort = () => {
-        controller.abort(parent.reason);
-        finish(() => reject(parent.reason));
-      };
-      if (parent.aborted) return onAbort();
-      parent.addEventListener('abort', onAbort, { once: true });
-      const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
-      if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
-        timer = setTimeout(() => {
-          const error = new ToolTimeoutError(tool.name, timeoutMs);
-          controller.abort(error);
-          finish(() => reject(error));
-        }, Math.min(timeoutMs, 2 ** 31 - 1));
-      }
-      let result: unknown;
-      try {
-        result = tool.run(args, { signal: controller.signal, fetch: this.toolFetch, settings: this.settings });
-      } catch (error) {
-        return finish(() => reject(error));
-      }
-      Promise.resolve(result).then(
-        (value) => finish(() => resolve(value)),
-        (error: unknown) => finish(() => reject(error)),
-      );
-    });
   }
 
   // ── Internals: the ready heap ─────────────────────────────────────────────────────────
