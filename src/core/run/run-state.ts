@@ -26,7 +26,7 @@ export interface StepRetryState {
   error: ErrorInfo;
 }
 
-/** One step as the UI shows it. The scheduler's `snapshot()` has the same shape. */
+/** One step as the UI shows it; the scheduler keeps its steps in this shape too, folded by `reduceStep`. */
 export interface StepState {
   id: string;
   tool: string;
@@ -176,7 +176,8 @@ function withUsage(state: RunState, role: 'planner' | 'toolCaller' | 'solver', u
   return { ...state.usage, [role]: addUsage(state.usage[role], usage), total: addUsage(state.usage.total, usage) };
 }
 
-function newStep(step: PlanStep, errors: readonly PlanProblem[]): StepState {
+/** A step as `step-added` brings it: pending, nothing run yet. */
+export function createStepState(step: PlanStep, errors: readonly PlanProblem[]): StepState {
   const state: StepState = {
     id: step.id,
     tool: step.tool,
@@ -211,9 +212,14 @@ function withoutEndingKeys(step: StepState): StepState {
   return rest;
 }
 
-type StepEvent = Extract<RunEvent, { id: string }>;
+/** The events about one step (all but `step-added`, which `createStepState` handles). */
+export type StepEvent = Extract<RunEvent, { id: string }>;
 
-function reduceStep(step: StepState, event: StepEvent): StepState {
+/**
+ * Folds one event into one step's state, immutably. The only place that decides what an event
+ * does to a step: `reduceRun` uses it for the UI and the scheduler for its own bookkeeping.
+ */
+export function reduceStep(step: StepState, event: StepEvent): StepState {
   switch (event.type) {
     case 'step-ready': {
       const { pauseReason: _pauseReason, ...rest } = step;
@@ -325,7 +331,7 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
       return { ...current, eventCount, lastEventAt, plan: { ...current.plan, reasoning: current.plan.reasoning + event.text } };
     case 'step-added':
       if (findStepIndex(current.steps, event.step.id) >= 0) return { ...current, eventCount, lastEventAt };
-      return { ...current, eventCount, lastEventAt, steps: [...current.steps, newStep(event.step, event.errors)] };
+      return { ...current, eventCount, lastEventAt, steps: [...current.steps, createStepState(event.step, event.errors)] };
     case 'plan-end': {
       const plan: PlanState = { ...current.plan, ended: true, errors: event.errors, warnings: event.warnings };
       if (event.durationMs !== undefined) plan.durationMs = event.durationMs;

@@ -13,7 +13,7 @@ import type { Tool, ToolCall } from '../tools/types.ts';
 import { toErrorInfo } from './error-info.ts';
 import { stepDependencies, substituteEvidence, substituteInValue, truncateEvidence, type TruncatedEvidence } from './evidence.ts';
 import type { DispatchRecord, EvidenceSource, PauseReason, RunEvent, RunEventInput } from './events.ts';
-import type { StepState, StepStatus } from './run-state.ts';
+import { createStepState, reduceStep, type StepEvent, type StepState, type StepStatus } from './run-state.ts';
 import { retryDelay, sleep } from './retry.ts';
 import { runToolAttempt } from './worker.ts';
 import type { ReusedEvidence, StepCache } from './versions.ts';
@@ -120,39 +120,17 @@ interface Execution {
   reusable?: ReusedEvidence;
 }
 
-/** What one start of a step produced: the same fields the UI's `StepState` shows. */
-type StepResults = Pick<
-  StepState,
-  | 'editedCall'
-  | 'pauseReason'
-  | 'substitutedInput'
-  | 'substitutions'
-  | 'dispatch'
-  | 'call'
-  | 'evidence'
-  | 'evidenceLength'
-  | 'truncated'
-  | 'error'
-  | 'skipReason'
-  | 'staleBecause'
-  | 'attempts'
-  | 'retry'
-  | 'startedAt'
-  | 'endedAt'
-  | 'durationMs'
-  | 'evidenceSource'
-  | 'reusableFrom'
->;
-
-interface StepEntry extends StepResults {
-  step: PlanStep;
+/**
+ * The scheduler's bookkeeping for one step. What the step *is* (status, call, evidence, …) lives
+ * in `state` alone, and only `reduceStep` changes it, from the events the scheduler emits: the
+ * snapshot and the UI's fold cannot disagree.
+ */
+interface StepEntry {
+  state: StepState;
   /** Plan order: ready steps start lowest first. */
   readonly order: number;
-  status: StepStatus;
-  deps: string[];
   /** Deps without evidence; ready at zero. */
   missing: number;
-  planErrors: readonly PlanProblem[];
   /** In the ready heap (entries leave it lazily, when they reach the top). */
   queued: boolean;
   /** Allowed to start without stopping at a pause, breakpoint or pause-before-each. */
@@ -160,6 +138,15 @@ interface StepEntry extends StepResults {
   execution?: Execution;
   /** The skip reason this step hands on to its dependents. */
   downstreamReason?: string;
+}
+
+/** The plan step a step's state describes, as the distributor is given it. */
+function planStepOf(state: StepState): PlanStep {
+  const step: PlanStep = { id: state.id, tool: state.tool, input: state.input, deps: [...state.deps] };
+  if (state.thought !== undefined) step.thought = state.thought;
+  if (state.args !== undefined) step.args = { ...state.args };
+  if (state.line !== undefined) step.line = state.line;
+  return step;
 }
 
 function isFinished(status: StepStatus): boolean {
@@ -287,23 +274,8 @@ export class Scheduler {
   addStep(step: PlanStep, errors: readonly PlanProblem[] = [], options: { skipReason?: string } = {}): void {
     this.transact(() => {
       if (this.byId.has(step.id)) return;
-      const deps = stepDependencies(step);
-      const entry: StepEntry = {
-        step,
-        order: this.entries.length,
-        status: 'pending',
-        deps,
-        missing: 0,
-        planErrors: errors,
-        queued: false,
-        released: false,
-        attempts: 0,
-      };
-      this.entries.push(entry);
-      this.byId.set(step.id, entry);
-      this.unfinished++;
-      this.link(entry);
-      this.emit({ type: 'step-added', step, errors: [...errors] });
+      const entry = this.addEntry(step, errors);
+      const deps = entry.state.deps;
 
       if (this.aborted) return this.skipEntry(entry, 'run stopped');
       if (options.skipReason !== undefined) return this.skipEntry(entry, options.skipReason, this.clock(), undefined, `needs ${step.id}, which was skipped`);
@@ -325,22 +297,7 @@ export class Scheduler {
   restoreStep(step: PlanStep, evidence: TruncatedEvidence, source?: EvidenceSource): void {
     this.transact(() => {
       if (this.byId.has(step.id)) return;
-      const entry: StepEntry = {
-        step,
-        order: this.entries.length,
-        status: 'pending',
-        deps: stepDependencies(step),
-        missing: 0,
-        planErrors: [],
-        queued: false,
-        released: false,
-        attempts: 0,
-      };
-      this.entries.push(entry);
-      this.byId.set(step.id, entry);
-      this.unfinished++;
-      this.link(entry);
-      this.emit({ type: 'step-added', step, errors: [] });
+      const entry = this.addEntry(step, []);
       this.publishEvidence(entry, evidence, this.clock(), source);
     });
   }
@@ -353,7 +310,7 @@ export class Scheduler {
       for (const [variable, waiting] of this.dependents) {
         if (this.byId.has(variable)) continue;
         for (const entry of [...waiting].sort((a, b) => a.order - b.order)) {
-          if (entry.status === 'pending' || entry.status === 'stale') this.failUndeclared(entry, variable);
+          if (entry.state.status === 'pending' || entry.state.status === 'stale') this.failUndeclared(entry, variable);
         }
       }
     });
@@ -411,7 +368,7 @@ export class Scheduler {
       this.releasedQueue.length = 0;
       const at = this.clock();
       const error = new RunAbortedError(reason);
-      for (const entry of this.entries) if (!isFinished(entry.status)) this.skipEntry(entry, 'run stopped', at, error);
+      for (const entry of this.entries) if (!isFinished(entry.state.status)) this.skipEntry(entry, 'run stopped', at, error);
     });
   }
 
@@ -438,19 +395,16 @@ export class Scheduler {
     this.transact(() => {
       const entry = this.entry(id);
       const execution = entry.execution;
-      if (entry.status !== 'waiting-for-approval' || !execution?.approve || !entry.call) {
+      if (entry.state.status !== 'waiting-for-approval' || !execution?.approve || !entry.state.call) {
         throw new StepStateError(id, `${id} is not waiting for approval.`);
       }
       const reuse = options.reuse === true;
       if (reuse && (!execution.reusable || call !== undefined)) throw new StepStateError(id, `${id} has no earlier result of this call to reuse.`);
       if (call !== undefined) this.validateCall(call);
-      const shown = entry.call;
+      const shown = entry.state.call;
       const approved = call ?? shown;
       const approve = execution.approve;
       execution.approve = undefined;
-      this.setStatus(entry, 'running');
-      entry.call = approved;
-      delete entry.reusableFrom;
       this.emit({ type: 'approval-given', id, call: approved, edited: !sameCall(approved, shown), ...(reuse ? { reused: true } : {}) });
       approve({ call: approved, reuse });
     });
@@ -460,7 +414,7 @@ export class Scheduler {
   skip(id: string, reason?: string): void {
     this.transact(() => {
       const entry = this.entry(id);
-      if (isFinished(entry.status)) return;
+      if (isFinished(entry.state.status)) return;
       const own = reason ?? 'skipped by you';
       this.skipEntry(entry, own, this.clock(), undefined, `needs ${id}, which was skipped${reason === undefined ? '' : ` (${reason})`}`);
       this.skipDependents(entry);
@@ -476,47 +430,38 @@ export class Scheduler {
   editStep(id: string, edit: StepEdit): void {
     this.transact(() => {
       const entry = this.entry(id);
+      const { status } = entry.state;
       if (this.aborted) throw new StepStateError(id, 'The run was stopped.');
-      if (entry.status === 'running' || entry.status === 'waiting-for-approval') {
+      if (status === 'running' || status === 'waiting-for-approval') {
         throw new StepStateError(
           id,
-          `${id} is ${entry.status === 'running' ? 'running' : 'waiting for approval'} and cannot be edited now.`,
-          entry.status === 'running' ? 'Skip it or wait for it to finish, then edit and re-run it.' : 'Approve it with an edited call instead.',
+          `${id} is ${status === 'running' ? 'running' : 'waiting for approval'} and cannot be edited now.`,
+          status === 'running' ? 'Skip it or wait for it to finish, then edit and re-run it.' : 'Approve it with an edited call instead.',
         );
       }
       if (edit.call !== undefined && edit.tool !== undefined && edit.call.name !== edit.tool) {
         throw new StepStateError(id, `The call names ${edit.call.name} but the tool is ${edit.tool}.`);
       }
-      const tool = edit.call?.name ?? edit.tool ?? entry.step.tool;
+      const tool = edit.call?.name ?? edit.tool ?? entry.state.tool;
       if (!this.toolsByName.has(tool)) throw new UnknownToolError(tool);
       if (edit.call !== undefined) this.validateCall(edit.call);
 
-      const input = edit.input ?? entry.step.input;
-      const step: PlanStep = { ...entry.step, tool, input };
-      if (input !== entry.step.input) delete step.args;
-      const deps = stepDependencies({ input, args: step.args }, edit.call);
+      const input = edit.input ?? entry.state.input;
+      // Structured arguments describe the old input; an edited input replaces them.
+      const args = input === entry.state.input ? entry.state.args : undefined;
+      const deps = stepDependencies({ input, args }, edit.call);
       const cycle = this.findCycle(id, deps);
       if (cycle) throw new StepStateError(id, `${id} would depend on itself${cycle.length > 0 ? ` through ${cycle.join(', ')}` : ''}.`);
-      step.deps = deps;
 
-      this.unlink(entry);
-      entry.step = step;
-      entry.deps = deps;
-      entry.planErrors = [];
-      if (edit.call !== undefined) entry.editedCall = edit.call;
-      else delete entry.editedCall;
-      this.link(entry);
       // A step held at a breakpoint stays held after the edit (when it can still start), so
       // that Continue runs the edited step instead of stopping at it again.
-      const heldReason = entry.status === 'paused' ? entry.pauseReason : undefined;
-      if (isWaitingToStart(entry.status)) {
-        this.held.delete(entry);
-        entry.status = 'pending';
-        delete entry.pauseReason;
-      }
+      const heldReason = status === 'paused' ? entry.state.pauseReason : undefined;
+      if (isWaitingToStart(status)) this.held.delete(entry);
+      this.unlink(entry);
       this.emit({ type: 'step-edited', id, tool, input, ...(edit.call === undefined ? {} : { call: edit.call }), deps: [...deps] });
-      if (entry.status === 'pending' || entry.status === 'stale') this.settleBlocked(entry);
-      if (heldReason !== undefined && entry.status === 'ready') this.hold(entry, heldReason);
+      this.link(entry);
+      if (entry.state.status === 'pending' || entry.state.status === 'stale') this.settleBlocked(entry);
+      if (heldReason !== undefined && entry.state.status === 'ready') this.hold(entry, heldReason);
     });
   }
 
@@ -529,15 +474,15 @@ export class Scheduler {
     this.transact(() => {
       const entry = this.entry(id);
       if (this.aborted) throw new StepStateError(id, 'The run was stopped.');
-      if (entry.status === 'running' || entry.status === 'waiting-for-approval') {
+      if (entry.state.status === 'running' || entry.state.status === 'waiting-for-approval') {
         throw new StepStateError(id, `${id} is running; skip it first or wait for it.`);
       }
-      if (!isFinished(entry.status)) return;
-      if (entry.planErrors.length > 0) throw new StepStateError(id, `${id} has errors in the plan.`, 'Edit the step, then re-run it.');
-      if (!this.toolsByName.has(entry.step.tool)) throw new UnknownToolError(entry.step.tool);
-      for (const variable of entry.deps) {
+      if (!isFinished(entry.state.status)) return;
+      if (entry.state.planErrors.length > 0) throw new StepStateError(id, `${id} has errors in the plan.`, 'Edit the step, then re-run it.');
+      if (!this.toolsByName.has(entry.state.tool)) throw new UnknownToolError(entry.state.tool);
+      for (const variable of entry.state.deps) {
         const dependency = this.byId.get(variable);
-        if (!dependency || dependency.status === 'failed' || dependency.status === 'skipped') {
+        if (!dependency || dependency.state.status === 'failed' || dependency.state.status === 'skipped') {
           throw new StepStateError(id, `${id} needs ${variable}, which has no evidence.`, `Re-run ${variable} first.`);
         }
       }
@@ -546,7 +491,7 @@ export class Scheduler {
       const seen = new Set(affected);
       for (let index = 0; index < affected.length; index++) {
         const current = affected[index] as StepEntry;
-        for (const dependent of this.dependents.get(current.step.id) ?? []) {
+        for (const dependent of this.dependents.get(current.state.id) ?? []) {
           if (seen.has(dependent)) continue;
           seen.add(dependent);
           affected.push(dependent);
@@ -554,8 +499,8 @@ export class Scheduler {
       }
       affected.sort((a, b) => a.order - b.order);
       const at = this.clock();
-      for (const current of affected) if (current.status !== 'pending') this.makeStale(current, id, at);
-      for (const current of affected) if (current.status === 'pending' || current.status === 'stale') this.settleBlocked(current);
+      for (const current of affected) if (current.state.status !== 'pending') this.makeStale(current, id, at);
+      for (const current of affected) if (current.state.status === 'pending' || current.state.status === 'stale') this.settleBlocked(current);
     });
   }
 
@@ -580,7 +525,7 @@ export class Scheduler {
 
   /** Every step's state, in plan order. */
   snapshot(): SchedulerSnapshot {
-    return { planEnded: this.planEnded, paused: this.paused, aborted: this.aborted, steps: this.entries.map(toStepState) };
+    return { planEnded: this.planEnded, paused: this.paused, aborted: this.aborted, steps: this.entries.map((entry) => entry.state) };
   }
 
   // ── Internals: bookkeeping ────────────────────────────────────────────────────────────
@@ -609,8 +554,35 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Queues an event for the listener and folds it into its step at once: a step changes only
+   * here, through `reduceStep`, the same fold the UI applies to the same events.
+   */
   private emit(event: RunEventInput, at = this.clock()): void {
-    this.queue.push({ ...event, at } as RunEvent);
+    const full = { ...event, at } as RunEvent;
+    if ('id' in full) this.applyToStep(full);
+    this.queue.push(full);
+  }
+
+  private applyToStep(event: StepEvent): void {
+    const entry = this.byId.get(event.id);
+    if (!entry) return;
+    const wasFinished = isFinished(entry.state.status);
+    entry.state = reduceStep(entry.state, event);
+    const nowFinished = isFinished(entry.state.status);
+    if (wasFinished && !nowFinished) this.unfinished++;
+    else if (!wasFinished && nowFinished) this.unfinished--;
+  }
+
+  /** A new step, pending, announced with `step-added` and linked to the variables it needs. */
+  private addEntry(step: PlanStep, errors: readonly PlanProblem[]): StepEntry {
+    const entry: StepEntry = { state: createStepState(step, errors), order: this.entries.length, missing: 0, queued: false, released: false };
+    this.entries.push(entry);
+    this.byId.set(step.id, entry);
+    this.unfinished++;
+    this.link(entry);
+    this.emit({ type: 'step-added', step, errors: [...errors] });
+    return entry;
   }
 
   private flush(): void {
@@ -639,9 +611,9 @@ export class Scheduler {
     if (!this.aborted && !(this.planEnded && this.unfinished === 0 && this.active === 0)) return;
     const outcome: SchedulerOutcome = { status: this.aborted ? 'aborted' : 'finished', done: 0, failed: 0, skipped: 0 };
     for (const entry of this.entries) {
-      if (entry.status === 'done') outcome.done++;
-      else if (entry.status === 'failed') outcome.failed++;
-      else if (entry.status === 'skipped') outcome.skipped++;
+      if (entry.state.status === 'done') outcome.done++;
+      else if (entry.state.status === 'failed') outcome.failed++;
+      else if (entry.state.status === 'skipped') outcome.skipped++;
     }
     const waiters = this.waiters;
     this.waiters = [];
@@ -654,17 +626,9 @@ export class Scheduler {
     return entry;
   }
 
-  private setStatus(entry: StepEntry, status: StepStatus): void {
-    const wasFinished = isFinished(entry.status);
-    const nowFinished = isFinished(status);
-    if (wasFinished && !nowFinished) this.unfinished++;
-    else if (!wasFinished && nowFinished) this.unfinished--;
-    entry.status = status;
-  }
-
   private link(entry: StepEntry): void {
     entry.missing = 0;
-    for (const variable of entry.deps) {
+    for (const variable of entry.state.deps) {
       let waiting = this.dependents.get(variable);
       if (!waiting) this.dependents.set(variable, (waiting = new Set()));
       waiting.add(entry);
@@ -673,7 +637,7 @@ export class Scheduler {
   }
 
   private unlink(entry: StepEntry): void {
-    for (const variable of entry.deps) this.dependents.get(variable)?.delete(entry);
+    for (const variable of entry.state.deps) this.dependents.get(variable)?.delete(entry);
   }
 
   /** The path from `id`'s deps back to `id`, when adding those deps would close a cycle. */
@@ -686,7 +650,7 @@ export class Scheduler {
       if (variable === id) return path;
       if (visited.has(variable)) return undefined;
       visited.add(variable);
-      for (const next of this.byId.get(variable)?.deps ?? []) {
+      for (const next of this.byId.get(variable)?.state.deps ?? []) {
         const found = search(next, [...path, variable]);
         if (found) return found;
       }
@@ -704,13 +668,13 @@ export class Scheduler {
    * evidence, makes it ready when all have evidence, else leaves it waiting.
    */
   private settleBlocked(entry: StepEntry): void {
-    for (const variable of entry.deps) {
+    for (const variable of entry.state.deps) {
       const dependency = this.byId.get(variable);
       if (!dependency) {
         if (this.planEnded) return this.failUndeclared(entry, variable);
         continue;
       }
-      if (dependency.status === 'failed' || dependency.status === 'skipped') {
+      if (dependency.state.status === 'failed' || dependency.state.status === 'skipped') {
         this.skipEntry(entry, this.reasonFrom(dependency));
         this.skipDependents(entry);
         return;
@@ -720,21 +684,19 @@ export class Scheduler {
   }
 
   private reasonFrom(dependency: StepEntry): string {
-    if (dependency.status === 'failed') return `needs ${dependency.step.id}, which failed`;
-    return dependency.downstreamReason ?? `needs ${dependency.step.id}, which was skipped`;
+    if (dependency.state.status === 'failed') return `needs ${dependency.state.id}, which failed`;
+    return dependency.downstreamReason ?? `needs ${dependency.state.id}, which was skipped`;
   }
 
   private failUndeclared(entry: StepEntry, variable: string): void {
-    const line = entry.step.line;
-    this.failEntry(entry, new PlanParseError([{ message: `${entry.step.id} refers to ${variable}, which no step defines.`, ...(line === undefined ? {} : { line }) }]));
+    const line = entry.state.line;
+    this.failEntry(entry, new PlanParseError([{ message: `${entry.state.id} refers to ${variable}, which no step defines.`, ...(line === undefined ? {} : { line }) }]));
   }
 
   // ── Internals: moving steps ───────────────────────────────────────────────────────────
 
   private makeReady(entry: StepEntry): void {
-    this.setStatus(entry, 'ready');
-    delete entry.pauseReason;
-    this.emit({ type: 'step-ready', id: entry.step.id });
+    this.emit({ type: 'step-ready', id: entry.state.id });
     if (!entry.queued) this.heapPush(entry);
   }
 
@@ -745,17 +707,15 @@ export class Scheduler {
 
   private hold(entry: StepEntry, reason: PauseReason): void {
     this.paused = true;
-    if (entry.status === 'paused') return;
-    this.setStatus(entry, 'paused');
-    entry.pauseReason = reason;
+    if (entry.state.status === 'paused') return;
     this.held.add(entry);
-    this.emit({ type: 'step-paused', id: entry.step.id, reason });
+    this.emit({ type: 'step-paused', id: entry.state.id, reason });
   }
 
   private holdReason(entry: StepEntry): PauseReason | undefined {
-    if (this.paused) return entry.pauseReason ?? this.pauseReason;
-    if (this.breakpointSteps.has(entry.step.id)) return 'breakpoint-step';
-    if (this.breakpointTools.has(entry.step.tool)) return 'breakpoint-tool';
+    if (this.paused) return entry.state.pauseReason ?? this.pauseReason;
+    if (this.breakpointSteps.has(entry.state.id)) return 'breakpoint-step';
+    if (this.breakpointTools.has(entry.state.tool)) return 'breakpoint-tool';
     if (this.pauseBeforeEachStep) return 'pause-before-each';
     return undefined;
   }
@@ -767,7 +727,7 @@ export class Scheduler {
       let next: StepEntry | undefined;
       while (this.releasedQueue.length > 0 && next === undefined) {
         const candidate = this.releasedQueue.shift() as StepEntry;
-        if (candidate.released && isWaitingToStart(candidate.status)) next = candidate;
+        if (candidate.released && isWaitingToStart(candidate.state.status)) next = candidate;
       }
       if (next === undefined) {
         const head = this.peekReady();
@@ -794,93 +754,52 @@ export class Scheduler {
     entry.released = false;
     entry.execution = execution;
     this.active++;
-    this.setStatus(entry, 'running');
-    this.resetResults(entry);
-    const { text, substitutions } = substituteEvidence(entry.step.input, this.evidenceByVariable);
-    const at = this.clock();
-    entry.substitutedInput = text;
-    entry.substitutions = substitutions;
-    entry.startedAt = at;
-    this.emit({ type: 'call-start', id: entry.step.id, input: text, substitutions }, at);
+    const { text, substitutions } = substituteEvidence(entry.state.input, this.evidenceByVariable);
+    this.emit({ type: 'call-start', id: entry.state.id, input: text, substitutions });
     void this.execute(entry, execution, text);
-  }
-
-  private resetResults(entry: StepEntry): void {
-    delete entry.pauseReason;
-    delete entry.substitutedInput;
-    delete entry.substitutions;
-    delete entry.dispatch;
-    delete entry.call;
-    delete entry.evidence;
-    delete entry.evidenceLength;
-    delete entry.truncated;
-    delete entry.error;
-    delete entry.skipReason;
-    delete entry.staleBecause;
-    delete entry.retry;
-    delete entry.startedAt;
-    delete entry.endedAt;
-    delete entry.durationMs;
-    delete entry.evidenceSource;
-    delete entry.reusableFrom;
-    entry.attempts = 0;
   }
 
   /** Ends the current execution, if any: aborts it and closes its `call-start` with `call-end`. */
   private stopExecution(entry: StepEntry, at: number, reason: unknown): void {
-    delete entry.reusableFrom;
     const execution = entry.execution;
     if (!execution) return;
+    if (!execution.controller.signal.aborted) execution.controller.abort(reason);
+    this.endExecution(entry, at);
+  }
+
+  private endExecution(entry: StepEntry, at: number): void {
     entry.execution = undefined;
     this.active--;
-    if (!execution.controller.signal.aborted) execution.controller.abort(reason);
-    entry.durationMs = at - (entry.startedAt ?? at);
-    this.emit({ type: 'call-end', id: entry.step.id, durationMs: entry.durationMs }, at);
+    this.emit({ type: 'call-end', id: entry.state.id, durationMs: at - (entry.state.startedAt ?? at) }, at);
   }
 
   /** Ends a step's execution with a tool's output, or with evidence reused from the parent run. */
   private completeEntry(entry: StepEntry, output: unknown, source?: EvidenceSource & { kind: 'reused' }): void {
     const at = this.clock();
     const evidence = source ? (output as TruncatedEvidence) : truncateEvidence(toEvidenceText(output), this.evidenceLimit);
-    entry.execution = undefined;
-    this.active--;
-    entry.durationMs = at - (entry.startedAt ?? at);
-    this.emit({ type: 'call-end', id: entry.step.id, durationMs: entry.durationMs }, at);
+    this.endExecution(entry, at);
     this.publishEvidence(entry, evidence, at, source);
   }
 
   /** Marks a step done with its evidence and lets the steps waiting for it go. */
   private publishEvidence(entry: StepEntry, evidence: TruncatedEvidence, at: number, source?: EvidenceSource): void {
-    this.setStatus(entry, 'done');
-    delete entry.retry;
-    entry.evidence = evidence.text;
-    entry.evidenceLength = evidence.originalLength;
-    entry.truncated = evidence.truncated;
-    entry.endedAt = at;
-    if (source) entry.evidenceSource = source;
-    this.evidenceByVariable.set(entry.step.id, evidence.text);
+    this.evidenceByVariable.set(entry.state.id, evidence.text);
     this.emit(
-      { type: 'evidence', id: entry.step.id, text: evidence.text, originalLength: evidence.originalLength, truncated: evidence.truncated, ...(source ? { source } : {}) },
+      { type: 'evidence', id: entry.state.id, text: evidence.text, originalLength: evidence.originalLength, truncated: evidence.truncated, ...(source ? { source } : {}) },
       at,
     );
-    for (const dependent of this.dependents.get(entry.step.id) ?? []) {
+    for (const dependent of this.dependents.get(entry.state.id) ?? []) {
       dependent.missing--;
-      if (dependent.missing === 0 && (dependent.status === 'pending' || dependent.status === 'stale')) this.settleBlocked(dependent);
+      if (dependent.missing === 0 && (dependent.state.status === 'pending' || dependent.state.status === 'stale')) this.settleBlocked(dependent);
     }
   }
 
   private failEntry(entry: StepEntry, error: unknown): void {
     const at = this.clock();
     this.stopExecution(entry, at, new RunAbortedError('The step failed.'));
-    const info = toErrorInfo(error);
     this.held.delete(entry);
-    this.setStatus(entry, 'failed');
-    delete entry.retry;
-    delete entry.pauseReason;
-    entry.error = info;
-    entry.endedAt = at;
-    entry.downstreamReason = `needs ${entry.step.id}, which failed`;
-    this.emit({ type: 'step-failed', id: entry.step.id, error: info }, at);
+    entry.downstreamReason = `needs ${entry.state.id}, which failed`;
+    this.emit({ type: 'step-failed', id: entry.state.id, error: toErrorInfo(error) }, at);
     this.skipDependents(entry);
   }
 
@@ -888,13 +807,8 @@ export class Scheduler {
   private skipEntry(entry: StepEntry, reason: string, at = this.clock(), abortReason?: unknown, downstream = reason): void {
     this.stopExecution(entry, at, abortReason ?? new RunAbortedError(`Skipped: ${reason}.`));
     this.held.delete(entry);
-    this.setStatus(entry, 'skipped');
-    delete entry.retry;
-    delete entry.pauseReason;
-    entry.skipReason = reason;
-    entry.endedAt = at;
     entry.downstreamReason = downstream;
-    this.emit({ type: 'step-skipped', id: entry.step.id, reason }, at);
+    this.emit({ type: 'step-skipped', id: entry.state.id, reason }, at);
   }
 
   /** Skips every unfinished step that depends on `root`, directly or not, naming `root`'s reason. */
@@ -903,8 +817,8 @@ export class Scheduler {
     const queue = [root];
     for (let index = 0; index < queue.length; index++) {
       const current = queue[index] as StepEntry;
-      for (const dependent of this.dependents.get(current.step.id) ?? []) {
-        if (isFinished(dependent.status)) continue;
+      for (const dependent of this.dependents.get(current.state.id) ?? []) {
+        if (isFinished(dependent.state.status)) continue;
         this.skipEntry(dependent, reason);
         queue.push(dependent);
       }
@@ -915,14 +829,11 @@ export class Scheduler {
     this.stopExecution(entry, at, new RunAbortedError(`${because} is re-running.`));
     this.held.delete(entry);
     entry.released = false;
-    if (this.evidenceByVariable.delete(entry.step.id)) {
-      for (const dependent of this.dependents.get(entry.step.id) ?? []) dependent.missing++;
+    if (this.evidenceByVariable.delete(entry.state.id)) {
+      for (const dependent of this.dependents.get(entry.state.id) ?? []) dependent.missing++;
     }
-    this.setStatus(entry, 'stale');
-    this.resetResults(entry);
     delete entry.downstreamReason;
-    entry.staleBecause = because;
-    this.emit({ type: 'step-stale', id: entry.step.id, because }, at);
+    this.emit({ type: 'step-stale', id: entry.state.id, because }, at);
   }
 
   // ── Internals: running one step ───────────────────────────────────────────────────────
@@ -936,27 +847,23 @@ export class Scheduler {
       let tool = this.toolFor(call);
       // Approval follows the planned tool and the tool actually called: either with side
       // effects stops the step.
-      const planned = this.toolsByName.get(entry.step.tool);
+      const planned = this.toolsByName.get(entry.state.tool);
       const needsApproval = this.requiresApproval(tool) || (planned !== undefined && this.requiresApproval(planned));
       // A tool with side effects is never reused silently: it asks and runs again.
       const sideEffects = tool.sideEffects || planned?.sideEffects === true;
-      const reused = sideEffects ? undefined : this.options.cache?.evidenceFor(entry.step.id, call);
+      const reused = sideEffects ? undefined : this.options.cache?.evidenceFor(entry.state.id, call);
       if (reused) {
         this.transact(() => this.completeEntry(entry, reused, { kind: 'reused', runId: reused.fromRunId }));
         return;
       }
       if (needsApproval) {
         // Never reused silently: the earlier result is one of the choices of the approval.
-        const reusable = sideEffects ? this.options.cache?.evidenceFor(entry.step.id, call) : undefined;
+        const reusable = sideEffects ? this.options.cache?.evidenceFor(entry.state.id, call) : undefined;
         const decision = await new Promise<{ call: ToolCall; reuse: boolean }>((resolve) => {
           this.transact(() => {
             execution.approve = resolve;
-            if (reusable) {
-              execution.reusable = reusable;
-              entry.reusableFrom = reusable.fromRunId;
-            }
-            this.setStatus(entry, 'waiting-for-approval');
-            this.emit({ type: 'approval-required', id: entry.step.id, call, ...(reusable ? { reusableFrom: reusable.fromRunId } : {}) });
+            if (reusable) execution.reusable = reusable;
+            this.emit({ type: 'approval-required', id: entry.state.id, call, ...(reusable ? { reusableFrom: reusable.fromRunId } : {}) });
           });
         });
         if (!current()) return;
@@ -978,17 +885,17 @@ export class Scheduler {
 
   /** The distributor's call, retried on transient failures; or the call the person wrote. */
   private async resolveCall(entry: StepEntry, execution: Execution, input: string): Promise<DispatchRecord> {
-    if (entry.editedCall !== undefined) {
-      const call = { name: entry.editedCall.name, arguments: substituteInValue(entry.editedCall.arguments, this.evidenceByVariable) };
+    if (entry.state.editedCall !== undefined) {
+      const call = { name: entry.state.editedCall.name, arguments: substituteInValue(entry.state.editedCall.arguments, this.evidenceByVariable) };
       return { call, path: 'edited', attempts: 0, durationMs: 0 };
     }
-    const tool = this.toolsByName.get(entry.step.tool);
-    if (!tool) throw new UnknownToolError(entry.step.tool);
-    const earlier = this.options.cache?.callFor(entry.step.id, tool.name, input);
+    const tool = this.toolsByName.get(entry.state.tool);
+    if (!tool) throw new UnknownToolError(entry.state.tool);
+    const earlier = this.options.cache?.callFor(entry.state.id, tool.name, input);
     if (earlier) return { call: earlier, path: 'reused', attempts: 0, durationMs: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.options.dispatch({ step: entry.step, input, tool, evidence: this.evidenceByVariable, signal: execution.controller.signal });
+        return await this.options.dispatch({ step: planStepOf(entry.state), input, tool, evidence: this.evidenceByVariable, signal: execution.controller.signal });
       } catch (error) {
         await this.backOff(entry, execution, 'dispatch', attempt, error);
       }
@@ -997,13 +904,10 @@ export class Scheduler {
 
   /** Records the call; returns it, or throws when it names no tool or does not validate. */
   private acceptCall(entry: StepEntry, record: DispatchRecord): ToolCall {
-    entry.dispatch = record;
-    entry.call = record.call;
-    delete entry.retry;
-    this.emit({ type: 'call-resolved', id: entry.step.id, dispatch: record });
+    this.emit({ type: 'call-resolved', id: entry.state.id, dispatch: record });
     this.toolFor(record.call);
     // Only the person's own edit may call another tool than the plan names.
-    if (record.path !== 'edited' && record.call.name !== entry.step.tool) throw new ToolMismatchError(entry.step.tool, record.call.name);
+    if (record.path !== 'edited' && record.call.name !== entry.state.tool) throw new ToolMismatchError(entry.state.tool, record.call.name);
     this.validateCall(record.call);
     return record.call;
   }
@@ -1023,9 +927,7 @@ export class Scheduler {
   private async runTool(entry: StepEntry, execution: Execution, tool: Tool, args: Record<string, unknown>): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       this.transact(() => {
-        entry.attempts = attempt;
-        delete entry.retry;
-        this.emit({ type: 'tool-start', id: entry.step.id, attempt });
+        this.emit({ type: 'tool-start', id: entry.state.id, attempt });
       });
       try {
         return await runToolAttempt(tool, args, { signal: execution.controller.signal, defaultTimeoutMs: this.defaultTimeoutMs, fetch: this.toolFetch, settings: this.settings });
@@ -1041,8 +943,7 @@ export class Scheduler {
     const delayMs = retryDelay(error, attempt, { baseDelayMs: this.baseDelayMs, maxDelayMs: this.maxDelayMs });
     this.transact(() => {
       const info = toErrorInfo(error);
-      entry.retry = { phase, attempt, delayMs, error: info };
-      this.emit({ type: 'step-retry', id: entry.step.id, attempt, delayMs, error: info, phase });
+      this.emit({ type: 'step-retry', id: entry.state.id, attempt, delayMs, error: info, phase });
     });
     await this.sleep(delayMs, execution.controller.signal);
     if (entry.execution !== execution) throw new RunAbortedError();
@@ -1054,7 +955,7 @@ export class Scheduler {
   private peekReady(): StepEntry | undefined {
     while (this.heap.length > 0) {
       const head = this.heap[0] as StepEntry;
-      if (isWaitingToStart(head.status)) return head;
+      if (isWaitingToStart(head.state.status)) return head;
       this.heapPop();
     }
     return undefined;
@@ -1093,39 +994,4 @@ export class Scheduler {
     }
     heap[index] = last;
   }
-}
-
-function toStepState(entry: StepEntry): StepState {
-  const { step } = entry;
-  const state: StepState = {
-    id: step.id,
-    tool: step.tool,
-    input: step.input,
-    deps: [...entry.deps],
-    planErrors: entry.planErrors,
-    status: entry.status,
-    attempts: entry.attempts,
-  };
-  if (step.thought !== undefined) state.thought = step.thought;
-  if (step.args !== undefined) state.args = step.args;
-  if (step.line !== undefined) state.line = step.line;
-  if (entry.pauseReason !== undefined) state.pauseReason = entry.pauseReason;
-  if (entry.editedCall !== undefined) state.editedCall = entry.editedCall;
-  if (entry.substitutedInput !== undefined) state.substitutedInput = entry.substitutedInput;
-  if (entry.substitutions !== undefined) state.substitutions = entry.substitutions;
-  if (entry.dispatch !== undefined) state.dispatch = entry.dispatch;
-  if (entry.call !== undefined) state.call = entry.call;
-  if (entry.evidence !== undefined) state.evidence = entry.evidence;
-  if (entry.evidenceLength !== undefined) state.evidenceLength = entry.evidenceLength;
-  if (entry.truncated !== undefined) state.truncated = entry.truncated;
-  if (entry.error !== undefined) state.error = entry.error;
-  if (entry.skipReason !== undefined) state.skipReason = entry.skipReason;
-  if (entry.staleBecause !== undefined) state.staleBecause = entry.staleBecause;
-  if (entry.retry !== undefined) state.retry = entry.retry;
-  if (entry.startedAt !== undefined) state.startedAt = entry.startedAt;
-  if (entry.endedAt !== undefined) state.endedAt = entry.endedAt;
-  if (entry.durationMs !== undefined) state.durationMs = entry.durationMs;
-  if (entry.evidenceSource !== undefined) state.evidenceSource = entry.evidenceSource;
-  if (entry.reusableFrom !== undefined) state.reusableFrom = entry.reusableFrom;
-  return state;
 }
