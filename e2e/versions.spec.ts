@@ -144,3 +144,38 @@ test('a side-effect step of a version asks again, with the earlier result as one
     await sink.close();
   }
 });
+
+test('Set evidence on a live run stops it and makes a version; the stopped run stays as it was', async ({ page }) => {
+  const wiki = await routeWikipedia(page);
+  await scriptPlanner({ rules });
+  await page.goto('/');
+  await configurePlanner(page);
+  await page.getByRole('textbox', { name: 'Task' }).fill('Which is older, the Eiffel Tower or the Statue of Liberty?');
+  const breakAt = page.getByRole('textbox', { name: 'Break at' });
+  await breakAt.fill('#E3');
+  await breakAt.press('Enter');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(card(page, '#E3')).toHaveAttribute('data-status', 'paused');
+  await page.getByRole('button', { name: 'Remove breakpoint at #E3' }).click();
+
+  // While the run is live and held at #E3, set #E1's evidence by hand.
+  wiki.queries.length = 0;
+  await scriptPlanner({ rules });
+  await card(page, '#E1').getByRole('button', { name: 'Set evidence' }).click();
+  await card(page, '#E1').getByRole('textbox', { name: 'Evidence' }).fill('The Eiffel Tower was completed in 1887.');
+  await card(page, '#E1').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('A version of')).toContainText('#E1 evidence set by hand');
+  await expect(card(page, '#E1')).toContainText('set by hand');
+  await expect(card(page, '#E2')).toContainText('reused from the earlier run');
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('The Statue of Liberty is older');
+  expect(wiki.queries).toEqual([]);
+  expect(await modelRequests()).toEqual({ planner: 0, solver: 1 });
+
+  // The run it came from was stopped, not changed: #E1 keeps the tool's evidence.
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history).toContainText('↳ version (#E1 evidence set by hand)');
+  await expect(history.getByRole('listitem').first()).toContainText('aborted');
+  await history.getByRole('button', { name: /^Which is older/ }).first().click();
+  await expect(card(page, '#E1')).not.toContainText('set by hand');
+  await expect(card(page, '#E1')).toContainText('Eiffel Tower');
+});
