@@ -31,7 +31,7 @@ test('export a run without its API key, import it, and replay it', async ({ page
   const text = await readFile(path, 'utf8');
   expect(text).not.toContain(apiKey);
   const trace = JSON.parse(text) as { format: string; version: number; events: { type: string }[] };
-  expect(trace).toMatchObject({ format: 'stepwise-trace', version: 2 });
+  expect(trace).toMatchObject({ format: 'stepwise-trace', version: 3 });
   expect(trace.events.at(0)?.type).toBe('run-start');
   expect(trace.events.at(-1)?.type).toBe('run-end');
 

@@ -58,6 +58,7 @@ export const llm: Tool = {
       maxTokens: readIntegerSetting(context.settings, 'llmMaxTokens', 1024, { min: 16, max: 32_768 }),
       temperature: 0.2,
       signal: context.signal,
+      ...(context.step === undefined ? {} : { step: context.step }),
     });
     const answer = result.text.trim();
     if (answer === '') {

@@ -6,6 +6,7 @@ import { startRun, type AgentOptions, type AgentOutcome, type AgentRun } from '.
 import { createOpenAIEngine } from './llm/openai-engine.ts';
 import type { RunEvent, RunEventType } from './run/events.ts';
 import { replayEvents } from './run/run-state.ts';
+import { readText } from './run/calls.ts';
 import { stubTool } from './run/scheduler-stubs.ts';
 import { sleep } from './run/retry.ts';
 import { versionPlanText } from './run/versions.ts';
@@ -65,6 +66,10 @@ const eventTypes: Record<RunEventType, true> = {
   'solve-end': true,
   'solve-failed': true,
   'run-end': true,
+  blob: true,
+  'model-call-start': true,
+  'model-call-end': true,
+  'model-call-failed': true,
 };
 
 /** One run of a stub tool, timed by the tool itself (performance.now()). */
@@ -462,6 +467,20 @@ describe('startRun against the fixture planner server', () => {
     // Only the planned tool is on offer: evidence cannot talk the tool caller into another one.
     expect(body?.response_format?.json_schema?.schema?.anyOf).toHaveLength(1);
     expect(JSON.stringify(body?.response_format?.json_schema?.schema)).toContain('"const":"convert_units"');
+
+    // Every model request is recorded; the tool caller's is the body the server received.
+    const state = replayEvents(events);
+    expect(state.calls.map((call) => [call.role, call.step, call.status])).toEqual([
+      ['planner', undefined, 'done'],
+      ['tool-caller', '#E1', 'done'],
+      ['solver', undefined, 'done'],
+    ]);
+    const recorded = state.calls[1];
+    const { messages, ...wire } = request?.body as Record<string, unknown>;
+    expect(JSON.parse(readText(recorded?.request.body ?? { text: '' }, state.blobs))).toEqual(wire);
+    expect(recorded?.request.messages.map((message) => ({ role: message.role, content: readText(message, state.blobs) }))).toEqual(messages);
+    expect(recorded?.text).toBe(toolCall);
+    expect(recorded?.model.url).toMatch(/\/v1\/chat\/completions$/);
   });
 
   it('retries the planner after an HTTP 500 and then runs the plan', async () => {
@@ -478,6 +497,10 @@ describe('startRun against the fixture planner server', () => {
     expect(plannerRequests()).toHaveLength(2);
     expect(waits).toEqual([1000]);
     expect(ofType(events, 'plan-failed')).toHaveLength(0);
+    // Both tries are in the record: the failed one with its error.
+    const planner = replayEvents(events).calls.filter((call) => call.role === 'planner');
+    expect(planner.map((call) => call.status)).toEqual(['failed', 'done']);
+    expect(planner[0]?.error?.message).toContain('500');
     expect(ofType(events, 'evidence')).toHaveLength(3);
   });
 

@@ -9,6 +9,7 @@ import type { PlanProblem, StreamedStep } from './plan/types.ts';
 import { replayEvents } from './run/run-state.ts';
 import { retryDelay, sleep } from './run/retry.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
+import { CallRecorder } from './run/calls.ts';
 import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
 import { solve, type SolverStep } from './solve/solver.ts';
 import type { Tool } from './tools/types.ts';
@@ -22,6 +23,8 @@ export interface AgentEngines {
   /** Tried when the tool caller fails. */
   fallback?: ChatEngine;
   solver: ChatEngine;
+  /** The model the `llm` tool asks; tools receive it as the `llm` setting. */
+  llmTool?: ChatEngine;
 }
 
 export interface AgentOptions
@@ -98,13 +101,25 @@ export function startRun(options: AgentOptions): AgentRun {
   const emit = (event: RunEventInput) => options.onEvent({ ...event, at: clock() } as RunEvent);
   const toolNames = options.tools.map((tool) => tool.name);
 
+  // Every model request of the run is recorded (`model-call-*` events) by wrapping the engines.
+  const recorder = new CallRecorder(emit, options.resume);
+  const given = options.engines;
+  const engines: AgentEngines = {
+    planner: recorder.wrap(given.planner, 'planner'),
+    solver: recorder.wrap(given.solver, 'solver'),
+    ...(given.toolCaller ? { toolCaller: recorder.wrap(given.toolCaller, 'tool-caller') } : {}),
+    ...(given.fallback ? { fallback: recorder.wrap(given.fallback, 'fallback') } : {}),
+  };
+  const toolSettings = given.llmTool ? { ...options.toolSettings, llm: recorder.wrap(given.llmTool, 'llm-tool') } : options.toolSettings;
+
   const version = options.version;
   const cache = version ? new StepCache(version.parent, rerunSteps(version.change)) : undefined;
   const scheduler = new Scheduler({
     ...options,
     ...(cache ? { cache } : {}),
     tools: options.tools,
-    dispatch: createDistributor({ tools: options.tools, toolCaller: options.engines.toolCaller, fallback: options.engines.fallback }),
+    ...(toolSettings ? { toolSettings } : {}),
+    dispatch: createDistributor({ tools: options.tools, toolCaller: engines.toolCaller, fallback: engines.fallback }),
     onEvent: options.onEvent,
     clock,
     signal: controller.signal,
@@ -174,7 +189,7 @@ export function startRun(options: AgentOptions): AgentRun {
     if (reused) return reused;
     emit({ type: 'plan-start' });
     const parser = new PlanStreamParser(toolNames);
-    const planner = options.engines.planner;
+    const planner = engines.planner;
     // A replan (a version) asks the planner again with the person's note.
     const note = version?.change.type === 'replan' ? version.change.note : undefined;
     const messages = buildPlannerMessages(options.task, options.tools, note);
@@ -277,7 +292,7 @@ export function startRun(options: AgentOptions): AgentRun {
               : { status: 'skipped', reason: step.skipReason ?? 'not run' },
       }));
       try {
-        const result = await solve(options.engines.solver, options.task, steps, {
+        const result = await solve(engines.solver, options.task, steps, {
           signal: controller.signal,
           onChunk: (chunk) => emit(chunk.type === 'text' ? { type: 'solve-delta', text: chunk.text } : { type: 'solve-reasoning-delta', text: chunk.text }),
         });

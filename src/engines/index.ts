@@ -35,4 +35,3 @@ export {
   type GbnfOptions,
   type GbnfWhitespace,
 } from './gbnf/json-schema-to-gbnf.ts';
-export { ReasoningSplitter } from './reasoning-splitter.ts';

@@ -1,11 +1,11 @@
 import type { Wllama } from '@wllama/wllama';
 import { z } from 'zod';
 import { isAbortError } from '../core/errors.ts';
+import { ReasoningSplitter, type SplitResult } from '../core/llm/reasoning.ts';
 import type { ChatChunk, ChatMessage, ChatRequest, ChatResult, ChatUsage, FinishReason } from '../core/llm/types.ts';
 import { abortable, abortError } from './abort.ts';
 import { jsonSchemaToGbnf, type GbnfOptions } from './gbnf/json-schema-to-gbnf.ts';
 import { classifyModelError, modelErrorKind } from './model-errors.ts';
-import { ReasoningSplitter } from './reasoning-splitter.ts';
 import type { InBrowserChatEngine, ModelLoadProgressCallback } from './types.ts';
 
 /** Options of the CPU engine. */
@@ -183,6 +183,8 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
     const splitter = new ReasoningSplitter();
     let text = '';
     let reasoning = '';
+    // All of it in stream order: a closing tag without an opening one makes it reasoning.
+    let streamed = '';
     let firstTokenMs: number | undefined;
     let finishReason: string | undefined;
     let usage: ChatUsage | undefined;
@@ -191,8 +193,17 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       for (const chunk of chunks) {
         if (chunk.type === 'text') text += chunk.text;
         else reasoning += chunk.text;
+        streamed += chunk.text;
         onChunk?.(chunk);
       }
+    };
+    const deliverSplit = (split: SplitResult) => {
+      if (split.closedUnopened) {
+        // The chat template opened <think> in the prompt: all that streamed so far was reasoning.
+        reasoning = streamed;
+        text = '';
+      }
+      deliver(split.chunks);
     };
     const onData = (raw: unknown) => {
       const parsed = streamChunkSchema.safeParse(raw);
@@ -203,7 +214,7 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       const reasoningContent = choice?.delta?.reasoning_content ?? '';
       if ((content || reasoningContent) && firstTokenMs === undefined) firstTokenMs = performance.now() - started;
       if (reasoningContent) deliver([{ type: 'reasoning', text: reasoningContent }]);
-      if (content) deliver(splitter.push(content));
+      if (content) deliverSplit(splitter.push(content));
       if (choice?.finish_reason) finishReason = choice.finish_reason;
       if (chunkUsage) usage = { promptTokens: chunkUsage.prompt_tokens, completionTokens: chunkUsage.completion_tokens };
       if (chunkTimings) timings = chunkTimings;
@@ -248,7 +259,7 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       throw classifyModelError(error, { engine: 'wllama', modelId, phase: 'generate' });
     }
     if (signal?.aborted) throw abortError(signal);
-    deliver(splitter.finish());
+    deliverSplit(splitter.finish());
 
     if (!usage && timings?.prompt_n !== undefined && timings.predicted_n !== undefined) {
       usage = { promptTokens: (timings.cache_n ?? 0) + timings.prompt_n, completionTokens: timings.predicted_n };

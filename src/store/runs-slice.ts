@@ -44,6 +44,8 @@ export interface RunsSlice {
   breakAt: string[];
   /** Two runs side by side (Compare), or none. */
   comparison: { left: ComparedRun; right: ComparedRun } | null;
+  /** What the Calls panel was last asked to show (a step's calls, from its card); `seq` tells requests apart. */
+  callsFocus: { step: string; seq: number } | null;
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -58,6 +60,7 @@ export interface RunsSlice {
   toggleStepBreakpoint: (stepId: string) => void;
   setBreakAt: (targets: string[]) => void;
   setComparison: (comparison: RunsSlice['comparison']) => void;
+  focusCalls: (step: string) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -96,6 +99,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   stepBreakpoints: [],
   breakAt: [],
   comparison: null,
+  callsFocus: null,
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -137,6 +141,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     })),
   setBreakAt: (breakAt) => set({ breakAt }),
   setComparison: (comparison) => set({ comparison }),
+  focusCalls: (step) => set((state) => ({ callsFocus: { step, seq: (state.callsFocus?.seq ?? 0) + 1 } })),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

@@ -37,6 +37,7 @@ import { SettingsDialog } from './settings-dialog.tsx';
 import { ToolkitDialog } from './toolkit-dialog.tsx';
 import { StepCard } from './step-card.tsx';
 import { UsagePanel } from './usage-panel.tsx';
+import { CallsPanel } from './calls-panel.tsx';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
 import { useZeroServerDefault } from './use-zero-server-default.ts';
 
@@ -399,6 +400,9 @@ export function App() {
           </PanelBoundary>
           <PanelBoundary name="Timeline">
             <TimelinePanel />
+          </PanelBoundary>
+          <PanelBoundary name="Calls">
+            <CallsPanel />
           </PanelBoundary>
           <PanelBoundary name="Usage">
             <UsagePanel />

@@ -5,12 +5,8 @@ import type { EvidenceSource } from '../core/run/events.ts';
 import { editStep, isActiveRunLive, openRun, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
-
-const previewLength = 1500;
-/** Even "Show all" stops here: a 20 MB input or evidence would stall the page for seconds. */
-const showAllLength = 200_000;
-const integer = new Intl.NumberFormat('en-US');
-const characters = (count: number) => `${integer.format(count)} characters`;
+import { characters, CutText, previewLength, showAllLength } from './cut-text.tsx';
+import { callCount } from './calls-panel.tsx';
 
 /**
  * The input after substitution, each inserted `#E` value highlighted and linked to its step. An
@@ -39,25 +35,6 @@ function SubstitutedInput({ text, substitutions }: { text: string; substitutions
   return (
     <>
       <div className="mono">{parts}</div>
-      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
-    </>
-  );
-}
-
-/**
- * Long text cut to a preview, with a button for the rest (up to `showAllLength`; beyond that
- * the text says how much is not shown, and the exported trace has all of it).
- */
-function CutText({ text, className = 'mono' }: { text: string; className?: string }) {
-  const [showAll, setShowAll] = useState(false);
-  const long = text.length > previewLength;
-  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
-  return (
-    <>
-      <div className={className}>
-        {text.slice(0, shown)}
-        {shown < text.length && (showAll ? ` … (${characters(text.length - shown)} not shown; export the run for all of it)` : '…')}
-      </div>
       {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
     </>
   );
@@ -168,6 +145,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
   const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
   const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
   const dispatch = step.dispatch;
+  const calls = useAppStore((state) => callCount(state.activeRun?.calls, step.id));
   return (
     <li
       id={`step-${step.id.slice(1)}`}
@@ -251,6 +229,11 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
           </span>
           <CallArguments call={step.call} />
         </div>
+      )}
+      {calls > 0 && (
+        <button className="link" onClick={() => useAppStore.getState().focusCalls(step.id)} aria-label={`Model calls of ${step.id}`}>
+          {calls === 1 ? '1 model call' : `${calls} model calls`}
+        </button>
       )}
       {step.retry && <p className="hint">Retrying after: {step.retry.error.message}</p>}
       {step.planErrors.length > 0 && <p className="error">{step.planErrors.map((problem) => problem.message).join(' ')}</p>}

@@ -115,7 +115,7 @@ export function createDistributor(options: DistributorOptions): (request: Dispat
         attempts++;
         let answer: string;
         try {
-          const result = await engine.chat({ messages, jsonSchema: schema, schemaName: 'tool_call', maxTokens, temperature: 0, signal });
+          const result = await engine.chat({ messages, jsonSchema: schema, schemaName: 'tool_call', maxTokens, temperature: 0, signal, step: step.id });
           usage = addUsage(usage, result.usage);
           answer = result.text;
           if (result.finishReason === 'length') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitReasoning } from '../llm/reasoning.ts';
 import type { JsonSchema, Tool, ToolCall } from '../tools/types.ts';
 
 /**
@@ -29,11 +30,12 @@ const legacyEnvelope = z.object({
 });
 
 /**
- * Reads a tool call from model text: strips `<think>` blocks and code fences, takes the first
- * complete JSON object, and checks its shape. Returns a problem message instead of throwing.
+ * Reads a tool call from model text: strips reasoning (`splitReasoning`) and code fences, takes
+ * the first complete JSON object, and checks its shape. Returns a problem message instead of
+ * throwing.
  */
 export function readToolCall(text: string): { call: ToolCall } | { problem: string } {
-  const json = extractJsonObject(text.replace(/<think>[\s\S]*?(<\/think>|$)/g, ''));
+  const json = extractJsonObject(splitReasoning(text).text);
   if (json === undefined) return { problem: 'The answer holds no JSON object.' };
   let value: unknown;
   try {

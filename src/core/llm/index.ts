@@ -19,4 +19,12 @@ export {
   type ReplayEngine,
   type ReplayEngineOptions,
 } from './replay-engine.ts';
-export { ThinkSplitter, type SplitResult } from './think-splitter.ts';
+export {
+  closeReasoningTags,
+  openReasoningTags,
+  ReasoningSplitter,
+  ReasoningTagScanner,
+  splitReasoning,
+  type ReasoningToken,
+  type SplitResult,
+} from './reasoning.ts';

@@ -2,8 +2,8 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
 import { EndpointError, errorMessage, isAbortError } from '../errors.ts';
 import { fetchFailure, httpError, redact, serverMessageFromBody, serverMessageFromObject, type FailureContext } from './endpoint-errors.ts';
-import { ThinkSplitter, type SplitResult } from './think-splitter.ts';
-import type { ChatChunk, ChatEngine, ChatRequest, ChatResult, ChatTiming, ChatUsage, FinishReason } from './types.ts';
+import { ReasoningSplitter, type SplitResult } from './reasoning.ts';
+import type { ChatChunk, ChatEngine, ChatRequest, ChatResult, ChatTiming, ChatUsage, FinishReason, WireRequest } from './types.ts';
 
 /** How an endpoint is reached; shared by the engine, `listModels` and `probeEndpoint`. */
 export interface EndpointConfig {
@@ -238,8 +238,13 @@ class RequestWatch {
 class AnswerAccumulator {
   private text: string[] = [];
   private reasoning: string[] = [];
-  private readonly splitter = new ThinkSplitter();
-  /** Reasoning came first: the answer's leading blank lines belong to the gap between them. */
+  /** All of it in stream order: a closing tag without an opening one makes it reasoning. */
+  private streamed: string[] = [];
+  private readonly splitter = new ReasoningSplitter();
+  /**
+   * Reasoning came first: the answer's leading blank lines belong to the gap between them. The
+   * splitter already drops them after a closing tag; this covers the `reasoning` fields.
+   */
   private trimLeadingText = false;
   firstTokenMs: number | undefined;
   finishReason: FinishReason | undefined;
@@ -283,10 +288,9 @@ class AnswerAccumulator {
 
   private emitSplit(split: SplitResult): void {
     if (split.closedUnopened) {
-      // The chat template opened <think> in the prompt: what streamed as text so far was reasoning.
-      this.reasoning.push(...this.text);
+      // The chat template opened <think> in the prompt: all that streamed so far was reasoning.
+      this.reasoning = [...this.streamed];
       this.text = [];
-      this.trimLeadingText = true;
     }
     for (const chunk of split.chunks) this.emit(chunk);
   }
@@ -304,6 +308,7 @@ class AnswerAccumulator {
       }
       this.text.push(text);
     }
+    this.streamed.push(text);
     this.firstTokenMs ??= Math.round(performance.now() - this.started);
     this.onChunk?.({ type: chunk.type, text });
   }
@@ -517,10 +522,26 @@ export function createOpenAIEngine(config: OpenAIEngineConfig): ChatEngine {
     }
   }
 
+  /** The request as `chat` sends it, for the run's record: no headers, no credentials in the URL. */
+  function describe(request: ChatRequest): WireRequest {
+    let url = `${config.baseUrl.trim().replace(/\/+$/, '')}/chat/completions`;
+    try {
+      const parsed = endpointUrl(config.baseUrl, '/chat/completions');
+      parsed.username = '';
+      parsed.password = '';
+      url = parsed.href;
+    } catch {
+      // A base URL that is not a URL is recorded as typed; the request itself fails and says why.
+    }
+    const { messages: _messages, ...body } = requestBody(config, request);
+    return { url, model: config.model, body: JSON.parse(redact(JSON.stringify(body), config.apiKey)) as Record<string, unknown> };
+  }
+
   return {
     id: config.id ?? 'endpoint',
     label: config.label ?? `${config.model} (${host})`,
     chat,
+    describe,
   };
 }
 

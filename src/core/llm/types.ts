@@ -15,6 +15,8 @@ export interface ChatRequest {
   temperature?: number;
   stop?: string[];
   signal?: AbortSignal;
+  /** The plan step this request serves; recorded with the call, engines ignore it. */
+  step?: string;
 }
 
 export type ChatChunk = { type: 'text'; text: string } | { type: 'reasoning'; text: string };
@@ -54,4 +56,13 @@ export interface ChatEngine {
   readonly label: string;
   /** Streams the answer through `onChunk` and resolves with the whole of it. */
   chat(request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult>;
+  /** For an HTTP endpoint: where `request` is posted and the JSON body, never a header. */
+  describe?(request: ChatRequest): WireRequest;
+}
+
+/** An HTTP engine's request as sent: the URL (no credentials), the model and the JSON body. */
+export interface WireRequest {
+  url: string;
+  model: string;
+  body: Record<string, unknown>;
 }

@@ -1,6 +1,4 @@
-const openTags = ['<thinking>', '<think>'] as const;
-const closeTags = ['</thinking>', '</think>'] as const;
-const allTags: readonly string[] = [...openTags, ...closeTags];
+import { ReasoningTagScanner } from '../llm/reasoning.ts';
 
 /** What one call of the filter adds to the cleaned text. */
 export interface FilteredText {
@@ -26,7 +24,10 @@ export function blankOut(text: string): string {
  * the next chunk decides it.
  */
 export class ThinkFilter {
-  private pending = '';
+  /** The tag rules (which tags, how a tag cut by a chunk boundary waits) are shared with every engine. */
+  private readonly tags = new ReasoningTagScanner();
+  /** A CR at the very end may be the first half of a CRLF split across chunks. */
+  private heldCarriageReturn = false;
   private insideThink = false;
   private finished = false;
   /** Whether the text held any reasoning block at all. */
@@ -50,15 +51,11 @@ export class ThinkFilter {
   }
 
   private process(chunk: string, final: boolean): FilteredText {
-    let source = (this.pending + chunk).replace(/\r\n/g, '\n');
-    this.pending = '';
-    let heldCarriageReturn = '';
-    // A CR at the very end may be the first half of a CRLF split across chunks.
-    if (!final && source.endsWith('\r')) {
-      heldCarriageReturn = '\r';
-      source = source.slice(0, -1);
-    }
+    let source = ((this.heldCarriageReturn ? '\r' : '') + chunk).replace(/\r\n/g, '\n');
+    this.heldCarriageReturn = !final && source.endsWith('\r');
+    if (this.heldCarriageReturn) source = source.slice(0, -1);
     source = source.replace(/\r/g, '\n');
+    const tokens = final ? [...this.tags.push(source), ...this.tags.finish()] : this.tags.push(source);
 
     const parts: string[] = [];
     let length = 0;
@@ -67,51 +64,21 @@ export class ThinkFilter {
       parts.push(part);
       length += part.length;
     };
-
-    let index = 0;
-    while (index < source.length) {
-      const bracket = source.indexOf('<', index);
-      const end = bracket < 0 ? source.length : bracket;
-      if (end > index) emit(this.insideThink ? blankOut(source.slice(index, end)) : source.slice(index, end));
-      if (bracket < 0) break;
-      const tag = matchTag(source, bracket);
-      if (tag === 'partial') {
-        if (!final) {
-          this.pending = source.slice(bracket);
-          index = source.length;
-          break;
-        }
-        emit(this.insideThink ? ' ' : '<');
-        index = bracket + 1;
+    for (const token of tokens) {
+      if (token.kind === 'text') {
+        emit(this.insideThink ? blankOut(token.text) : token.text);
         continue;
       }
-      if (tag === undefined) {
-        emit(this.insideThink ? ' ' : '<');
-        index = bracket + 1;
-        continue;
-      }
-      emit(blankOut(tag));
-      index = bracket + tag.length;
+      emit(blankOut(token.tag));
       this.sawThink = true;
-      if (tag.startsWith('</')) {
+      if (token.closing) {
         if (!this.insideThink) resetAt = length;
         this.insideThink = false;
       } else {
         this.insideThink = true;
       }
     }
-    this.pending += heldCarriageReturn;
     const text = parts.join('');
     return resetAt === undefined ? { text } : { text, resetAt };
   }
-}
-
-function matchTag(source: string, index: number): string | 'partial' | undefined {
-  for (const tag of allTags) if (source.startsWith(tag, index)) return tag;
-  const rest = source.slice(index, index + 12);
-  if (rest.length < 11 && allTags.some((tag) => tag.length > rest.length && tag.startsWith(rest))) {
-    // Only a prefix at the very end of the buffer can still become a tag.
-    if (index + rest.length === source.length) return 'partial';
-  }
-  return undefined;
 }

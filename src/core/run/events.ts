@@ -1,5 +1,5 @@
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
-import type { ChatUsage } from '../llm/types.ts';
+import type { ChatTiming, ChatUsage, FinishReason } from '../llm/types.ts';
 import type { ToolCall } from '../tools/types.ts';
 import type { RunChange } from './versions.ts';
 
@@ -51,6 +51,32 @@ export type PauseReason = 'breakpoint-step' | 'breakpoint-tool' | 'single-step' 
 
 export type RunStatus = 'done' | 'failed' | 'aborted';
 
+/** Who asked a model: the planner, the tool caller (or its fallback), the solver, or the `llm` tool. */
+export type ModelRole = 'planner' | 'tool-caller' | 'fallback' | 'solver' | 'llm-tool';
+
+/** Which model answered: the engine, and for an HTTP endpoint the URL posted to and the model. */
+export interface ModelInfo {
+  id: string;
+  label: string;
+  url?: string;
+  model?: string;
+}
+
+/** A recorded text: inline, or the key of the `blob` event that holds it (long texts, stored once). */
+export type TextRef = { text: string } | { blob: string };
+
+/** A model request as it was made; never a header. */
+export interface RecordedRequest {
+  messages: (TextRef & { role: 'system' | 'user' | 'assistant' })[];
+  /** The constraint, as JSON: the answer had to match this JSON Schema. */
+  schema?: TextRef;
+  maxTokens?: number;
+  temperature?: number;
+  stop?: string[];
+  /** For an HTTP endpoint: the JSON body sent, without `messages`. */
+  body?: TextRef;
+}
+
 /** What a retry repeats: asking the distributor for the call, or running the tool. */
 export type RetryPhase = 'dispatch' | 'tool';
 
@@ -94,7 +120,14 @@ export type RunEvent =
   | { type: 'solve-reasoning-delta'; at: number; text: string }
   | { type: 'solve-end'; at: number; usage?: ChatUsage; durationMs: number; reusedFrom?: string }
   | { type: 'solve-failed'; at: number; error: ErrorInfo }
-  | { type: 'run-end'; at: number; status: RunStatus; error?: ErrorInfo };
+  | { type: 'run-end'; at: number; status: RunStatus; error?: ErrorInfo }
+  /** A long text that model requests refer to by `key` (stored once per run). */
+  | { type: 'blob'; at: number; key: string; text: string }
+  /** A model request; `step` is the plan step it serves (tool caller, `llm` tool). */
+  | { type: 'model-call-start'; at: number; callId: string; role: ModelRole; step?: string; model: ModelInfo; request: RecordedRequest }
+  | { type: 'model-call-end'; at: number; callId: string; text: string; reasoning: string; finishReason: FinishReason; usage?: ChatUsage; timing: ChatTiming }
+  /** The request failed or was stopped; `text` and `reasoning` are what streamed before. */
+  | { type: 'model-call-failed'; at: number; callId: string; error: ErrorInfo; text: string; reasoning: string; durationMs: number };
 
 export type RunEventType = RunEvent['type'];
 

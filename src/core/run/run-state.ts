@@ -1,9 +1,9 @@
 import { assertNever } from '../errors.ts';
-import type { ChatUsage } from '../llm/types.ts';
+import type { ChatTiming, ChatUsage, FinishReason } from '../llm/types.ts';
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { ToolCall } from '../tools/types.ts';
 import { stepDependencies } from './evidence.ts';
-import type { DispatchRecord, ErrorInfo, EvidenceSource, PauseReason, RetryPhase, RunEvent, RunParent, RunStatus, Substitution } from './events.ts';
+import type { DispatchRecord, ErrorInfo, EvidenceSource, ModelInfo, ModelRole, PauseReason, RecordedRequest, RetryPhase, RunEvent, RunParent, RunStatus, Substitution } from './events.ts';
 
 /** Where one step stands. `stale`: its result is out of date (an upstream step re-runs) and it will run again. */
 export type StepStatus =
@@ -96,6 +96,27 @@ export interface AnswerState {
   reusedFrom?: string;
 }
 
+/** One model request of the run, as the Calls panel shows it. */
+export interface ModelCallState {
+  callId: string;
+  role: ModelRole;
+  /** The plan step it served (tool caller, `llm` tool). */
+  step?: string;
+  model: ModelInfo;
+  request: RecordedRequest;
+  status: 'running' | 'done' | 'failed';
+  /** `at` of `model-call-start`. */
+  startedAt: number;
+  endedAt?: number;
+  /** The answer, reasoning apart; what had streamed when it failed. */
+  text: string;
+  reasoning: string;
+  finishReason?: FinishReason;
+  usage?: ChatUsage;
+  timing?: ChatTiming;
+  error?: ErrorInfo;
+}
+
 /** Tokens used, by role and in total. */
 export interface UsageTotals {
   planner: ChatUsage;
@@ -119,6 +140,10 @@ export interface RunState {
   /** In plan order. Look one up with `findStep`. */
   steps: readonly StepState[];
   answer: AnswerState;
+  /** Every model request, in the order they were made. */
+  calls: readonly ModelCallState[];
+  /** Long request texts by key (see `readText`). */
+  blobs: ReadonlyMap<string, string>;
   usage: UsageTotals;
   error?: ErrorInfo;
   /** `at` of `run-end`. */
@@ -139,6 +164,8 @@ export function createRunState(): RunState {
     plan: { text: '', reasoning: '', ended: false, errors: [], warnings: [] },
     steps: [],
     answer: { status: 'idle', text: '', reasoning: '' },
+    calls: [],
+    blobs: new Map(),
     usage: { planner: noUsage, toolCaller: noUsage, solver: noUsage, total: noUsage },
     eventCount: 0,
     lastEventAt: 0,
@@ -384,9 +411,51 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
       if (event.error !== undefined) next.error = event.error;
       return next;
     }
+    case 'blob':
+      return { ...current, eventCount, lastEventAt, blobs: new Map(current.blobs).set(event.key, event.text) };
+    case 'model-call-start': {
+      const call: ModelCallState = { callId: event.callId, role: event.role, model: event.model, request: event.request, status: 'running', startedAt: event.at, text: '', reasoning: '' };
+      if (event.step !== undefined) call.step = event.step;
+      return { ...current, eventCount, lastEventAt, calls: [...current.calls, call] };
+    }
+    case 'model-call-end':
+      return {
+        ...current,
+        eventCount,
+        lastEventAt,
+        calls: updateCall(current.calls, event.callId, (call) => ({
+          ...call,
+          status: 'done',
+          endedAt: event.at,
+          text: event.text,
+          reasoning: event.reasoning,
+          finishReason: event.finishReason,
+          timing: event.timing,
+          ...(event.usage ? { usage: event.usage } : {}),
+        })),
+      };
+    case 'model-call-failed':
+      return {
+        ...current,
+        eventCount,
+        lastEventAt,
+        calls: updateCall(current.calls, event.callId, (call) => ({ ...call, status: 'failed', endedAt: event.at, text: event.text, reasoning: event.reasoning, error: event.error })),
+      };
     default:
       return assertNever(event);
   }
+}
+
+/** The calls with `callId` changed; recent calls are the ones that change, so search from the end. */
+function updateCall(calls: readonly ModelCallState[], callId: string, change: (call: ModelCallState) => ModelCallState): readonly ModelCallState[] {
+  for (let index = calls.length - 1; index >= 0; index--) {
+    const call = calls[index] as ModelCallState;
+    if (call.callId !== callId) continue;
+    const next = calls.slice();
+    next[index] = change(call);
+    return next;
+  }
+  return calls;
 }
 
 /** The state a list of events leads to, e.g. an imported trace: no models, no network. */

@@ -930,7 +930,7 @@ export class Scheduler {
         this.emit({ type: 'tool-start', id: entry.state.id, attempt });
       });
       try {
-        return await runToolAttempt(tool, args, { signal: execution.controller.signal, defaultTimeoutMs: this.defaultTimeoutMs, fetch: this.toolFetch, settings: this.settings });
+        return await runToolAttempt(tool, args, { signal: execution.controller.signal, defaultTimeoutMs: this.defaultTimeoutMs, fetch: this.toolFetch, settings: this.settings, step: entry.state.id });
       } catch (error) {
         await this.backOff(entry, execution, 'tool', attempt, error);
       }

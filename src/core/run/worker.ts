@@ -9,6 +9,8 @@ export interface ToolAttemptOptions {
   defaultTimeoutMs: number;
   fetch: ToolContext['fetch'];
   settings: ToolContext['settings'];
+  /** The step the try runs for. */
+  step?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export function runToolAttempt(tool: Tool, args: Record<string, unknown>, option
     }
     let result: unknown;
     try {
-      result = tool.run(args, { signal: controller.signal, fetch: options.fetch, settings: options.settings });
+      result = tool.run(args, { signal: controller.signal, fetch: options.fetch, settings: options.settings, ...(options.step === undefined ? {} : { step: options.step }) });
     } catch (error) {
       return finish(() => reject(error));
     }

@@ -9,6 +9,8 @@ export interface ToolContext {
   fetch: typeof globalThis.fetch;
   /** Tool settings from the app (proxy URLs, languages, limits). */
   settings: Readonly<Record<string, unknown>>;
+  /** The plan step the call runs for (`#E3`); a tool that asks a model passes it on. */
+  step?: string;
 }
 
 /** A tool the agent can call. The description reaches the models, so it is product text. */

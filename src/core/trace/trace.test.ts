@@ -186,8 +186,8 @@ describe('importTrace problems', () => {
 
   it('refuses versions it does not know, newer ones with advice', () => {
     const newer = JSON.parse(exportTrace(input())) as Record<string, unknown>;
-    newer.version = 3;
-    expect(problemsOf(JSON.stringify(newer))).toEqual(['version 3 is newer than this app supports (2); update Stepwise to open it']);
+    newer.version = 4;
+    expect(problemsOf(JSON.stringify(newer))).toEqual(['version 4 is newer than this app supports (3); update Stepwise to open it']);
     newer.version = 0;
     expect(problemsOf(JSON.stringify(newer))).toEqual(['version 0 is not a trace version']);
     newer.version = '1';
@@ -325,11 +325,12 @@ describe('redactKnownSecrets', () => {
 });
 
 describe('migrateTrace', () => {
-  it('passes the current version through, brings version 1 up to 2, and refuses newer ones', () => {
-    const current = { format: 'stepwise-trace', version: 2, events: [] };
-    expect(migrateTrace(current, 2)).toBe(current);
+  it('passes the current version through, brings versions 1 and 2 up to 3, and refuses newer ones', () => {
+    const current = { format: 'stepwise-trace', version: 3, events: [] };
+    expect(migrateTrace(current, 3)).toBe(current);
     expect(migrateTrace({ format: 'stepwise-trace', version: 1, events: [] }, 1)).toEqual(current);
-    expect(() => migrateTrace(current, 3)).toThrow('version 3 is newer than this app supports (2); update Stepwise to open it');
+    expect(migrateTrace({ format: 'stepwise-trace', version: 2, events: [] }, 2)).toEqual(current);
+    expect(() => migrateTrace(current, 4)).toThrow('version 4 is newer than this app supports (3); update Stepwise to open it');
     expect(() => migrateTrace(current, 1.5)).toThrow('version 1.5 is not a trace version');
   });
 });

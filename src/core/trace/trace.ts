@@ -11,7 +11,7 @@ import type { RunEvent, RunEventType } from '../run/events.ts';
 export const traceFormat = 'stepwise-trace';
 
 /** The trace version this app writes and reads. Older versions are migrated on import. */
-export const traceVersion = 2;
+export const traceVersion = 3;
 
 /** What replaces a secret in an exported trace. */
 export const redactedMarker = '[redacted]';
@@ -327,6 +327,23 @@ const runChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replan'), id: stepId, note: z.string() }),
 ]);
 const evidenceSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('reused'), runId: z.string() }), z.object({ kind: z.literal('by-hand') })]);
+const blobKey = z.string().regex(/^[0-9a-f]{1,64}$/, { error: 'must be a blob key (hexadecimal)' });
+const callId = z.string().regex(/^c\d{1,9}$/, { error: 'must be a call id like c1' });
+const textRefSchema = z.union([z.object({ text: z.string() }), z.object({ blob: blobKey })]);
+const recordedRequestSchema = z.object({
+  messages: z.array(z.intersection(textRefSchema, z.object({ role: z.enum(['system', 'user', 'assistant']) }))),
+  schema: textRefSchema.optional(),
+  maxTokens: count.optional(),
+  temperature: finiteNumber.optional(),
+  stop: z.array(z.string()).optional(),
+  body: textRefSchema.optional(),
+});
+const timingSchema = z.object({
+  firstTokenMs: nonNegative.optional(),
+  totalMs: nonNegative,
+  prefillTokensPerSecond: nonNegative.optional(),
+  decodeTokensPerSecond: nonNegative.optional(),
+});
 
 /** A schema for every event type; `satisfies` keeps this list and the `RunEvent` union in step. */
 const eventSchemas = {
@@ -389,6 +406,27 @@ const eventSchemas = {
   'solve-end': z.object({ type: z.literal('solve-end'), at, usage: usageSchema.optional(), durationMs: nonNegative, reusedFrom: z.string().optional() }),
   'solve-failed': z.object({ type: z.literal('solve-failed'), at, error: errorInfoSchema }),
   'run-end': z.object({ type: z.literal('run-end'), at, status: runStatusSchema, error: errorInfoSchema.optional() }),
+  blob: z.object({ type: z.literal('blob'), at, key: blobKey, text: z.string() }),
+  'model-call-start': z.object({
+    type: z.literal('model-call-start'),
+    at,
+    callId,
+    role: z.enum(['planner', 'tool-caller', 'fallback', 'solver', 'llm-tool']),
+    step: stepId.optional(),
+    model: z.object({ id: z.string(), label: z.string(), url: z.string().optional(), model: z.string().optional() }),
+    request: recordedRequestSchema,
+  }),
+  'model-call-end': z.object({
+    type: z.literal('model-call-end'),
+    at,
+    callId,
+    text: z.string(),
+    reasoning: z.string(),
+    finishReason: z.enum(['stop', 'length', 'other']),
+    usage: usageSchema.optional(),
+    timing: timingSchema,
+  }),
+  'model-call-failed': z.object({ type: z.literal('model-call-failed'), at, callId, error: errorInfoSchema, text: z.string(), reasoning: z.string(), durationMs: nonNegative }),
 } satisfies { [Type in RunEventType]: z.ZodType<Extract<RunEvent, { type: Type }>> };
 
 // The other direction: every schema's output is a RunEvent of its own type (a type error names the one that drifted).
@@ -450,6 +488,9 @@ const migrations: Readonly<Record<number, (document: TraceDocument) => TraceDocu
   // or set by hand (`evidence.source`), a reused answer (`solve-end.reusedFrom`) and approvals
   // that offered an earlier result. Every new fact is optional: a version 1 trace is valid as it is.
   1: (document) => document,
+  // Version 3 records every model request (`model-call-start`/`-end`/`-failed`) and the long
+  // texts they share (`blob`). Older traces simply have none.
+  2: (document) => document,
 };
 
 /** An older trace cannot be brought up to the current version. */

@@ -8,11 +8,11 @@ import type {
 } from '@mlc-ai/web-llm';
 import { z } from 'zod';
 import { isAbortError } from '../../core/errors.ts';
+import { ReasoningSplitter, type SplitResult } from '../../core/llm/reasoning.ts';
 import type { ChatChunk, ChatMessage, ChatRequest, ChatResult, ChatUsage, FinishReason } from '../../core/llm/types.ts';
 import { abortable, abortError } from '../abort.ts';
 import { findCatalogModel, isThinkingModel } from '../model-catalog.ts';
 import { classifyModelError, type ModelErrorKind } from '../model-errors.ts';
-import { ReasoningSplitter } from '../reasoning-splitter.ts';
 import type { InBrowserChatEngine, ModelLoadProgressCallback } from '../types.ts';
 
 /** Options of the WebGPU engine. */
@@ -172,6 +172,8 @@ export function createWebLLMEngine(options: WebLLMEngineOptions): InBrowserChatE
     const splitter = new ReasoningSplitter();
     let text = '';
     let reasoning = '';
+    // All of it in stream order: a closing tag without an opening one makes it reasoning.
+    let streamed = '';
     let firstTokenMs: number | undefined;
     let finishReason: string | undefined;
     let usage: ChatUsage | undefined;
@@ -181,8 +183,17 @@ export function createWebLLMEngine(options: WebLLMEngineOptions): InBrowserChatE
       for (const chunk of chunks) {
         if (chunk.type === 'text') text += chunk.text;
         else reasoning += chunk.text;
+        streamed += chunk.text;
         onChunk?.(chunk);
       }
+    };
+    const deliverSplit = (split: SplitResult) => {
+      if (split.closedUnopened) {
+        // The chat template opened <think> in the prompt: all that streamed so far was reasoning.
+        reasoning = streamed;
+        text = '';
+      }
+      deliver(split.chunks);
     };
 
     const interrupt = () => loaded.interruptGenerate();
@@ -196,7 +207,7 @@ export function createWebLLMEngine(options: WebLLMEngineOptions): InBrowserChatE
         const content = choice?.delta?.content ?? '';
         if (content) {
           if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
-          deliver(splitter.push(content));
+          deliverSplit(splitter.push(content));
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         const chunkUsage = parsed.data.usage;
@@ -210,7 +221,7 @@ export function createWebLLMEngine(options: WebLLMEngineOptions): InBrowserChatE
       signal?.removeEventListener('abort', interrupt);
     }
     if (signal?.aborted || finishReason === 'abort') throw abortError(signal);
-    deliver(splitter.finish());
+    deliverSplit(splitter.finish());
 
     const result: ChatResult = {
       text,

@@ -1,0 +1,28 @@
+import { useState } from 'react';
+
+/** Characters shown before "Show all". */
+export const previewLength = 1500;
+/** Even "Show all" stops here: a 20 MB input or evidence would stall the page for seconds. */
+export const showAllLength = 200_000;
+const integer = new Intl.NumberFormat('en-US');
+export const characters = (count: number) => `${integer.format(count)} characters`;
+
+/**
+ * Long text cut to a preview, with a button for the rest (up to `showAllLength`; beyond that
+ * the text says how much is not shown, and the exported trace has all of it).
+ */
+export function CutText({ text, className = 'mono' }: { text: string; className?: string }) {
+  const [showAll, setShowAll] = useState(false);
+  const long = text.length > previewLength;
+  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
+  return (
+    <>
+      <div className={className}>
+        {text.slice(0, shown)}
+        {shown < text.length && (showAll ? ` … (${characters(text.length - shown)} not shown; export the run for all of it)` : '…')}
+      </div>
+      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
+    </>
+  );
+}
+
