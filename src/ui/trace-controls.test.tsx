@@ -92,8 +92,8 @@ describe('TraceControls', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByRole('alert')).toBeNull();
 
-    chooseFile('{"format": "stepwise-trace", "version": 3}', 'future.json');
-    expect((await screen.findByRole('alert')).textContent).toContain('version 3 is newer than this app supports');
+    chooseFile('{"format": "stepwise-trace", "version": 4}', 'future.json');
+    expect((await screen.findByRole('alert')).textContent).toContain('version 4 is newer than this app supports');
   });
 
   it('replays the run on screen at the chosen speed, or the trace last opened', async () => {
