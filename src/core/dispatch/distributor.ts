@@ -6,6 +6,7 @@ import type { Tool, ToolCall } from '../tools/types.ts';
 import { fastPathArguments } from './fast-path.ts';
 import { buildToolCallSchema, readToolCall } from './tool-call-schema.ts';
 import { validateToolArguments } from './validate.ts';
+import { defaultTemplates, renderPrompt } from '../prompts/templates.ts';
 
 export interface DistributorOptions {
   /** The enabled tools; a step's call is always for the tool its plan names. */
@@ -16,6 +17,8 @@ export interface DistributorOptions {
   fallback?: ChatEngine;
   /** Token budget for one call; a tool call is short. */
   maxTokens?: number;
+  /** The tool-caller prompt template (src/core/prompts); the default when absent. */
+  template?: string;
 }
 
 export interface DispatchRequest {
@@ -41,23 +44,9 @@ export class DispatchError extends StepwiseError {
  * Only the planned tool is offered: the input may carry evidence written by anyone, and a model
  * that is shown other tools can be talked into calling one of them.
  */
-export function buildToolCallMessages(step: PlanStep, input: string, tool: Tool): ChatMessage[] {
+export function buildToolCallMessages(step: PlanStep, input: string, tool: Tool, template: string = defaultTemplates.toolCaller): ChatMessage[] {
   const functions = [{ name: tool.name, description: tool.description, parameters: tool.parameters }];
-  return [
-    {
-      role: 'system',
-      content:
-        'You turn one step of a plan into one function call. Available functions:\n' +
-        `${JSON.stringify(functions)}\n` +
-        'Answer with a single JSON object {"name": <function name>, "arguments": {...}} whose arguments match that function\'s parameters. No other text.',
-    },
-    {
-      role: 'user',
-      content:
-        (step.thought ? `Plan: ${step.thought}\n` : '') +
-        `Call ${tool.name} with this input:\n${input}`,
-    },
-  ];
+  return renderPrompt(template, { function: JSON.stringify(functions), input, tool: tool.name, thought: step.thought });
 }
 
 function addUsage(total: ChatUsage | undefined, usage: ChatUsage | undefined): ChatUsage | undefined {
@@ -109,7 +98,7 @@ export function createDistributor(options: DistributorOptions): (request: Dispat
     let usage: ChatUsage | undefined;
     const failures: string[] = [];
     for (const [engine, path] of engines) {
-      const messages = buildToolCallMessages(step, input, tool);
+      const messages = buildToolCallMessages(step, input, tool, options.template);
       // One first try and one repair that shows the model what was wrong.
       for (let round = 0; round < 2; round++) {
         attempts++;

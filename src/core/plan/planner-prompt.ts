@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../llm/types.ts';
 import type { Tool } from '../tools/types.ts';
+import { defaultTemplates, renderPrompt } from '../prompts/templates.ts';
 
 function firstSentence(text: string): string {
   const match = /^[\s\S]*?[.!?](\s|$)/.exec(text.trim());
@@ -32,28 +33,9 @@ function exampleStep(tools: readonly Tool[]): string {
 /**
  * The ReWOO planner prompt, built from the enabled tools: each plan names one tool and its
  * input and stores the result in `#E1`, `#E2`, …; independent steps are asked for so the
- * scheduler can run them in parallel.
+ * scheduler can run them in parallel. `template` replaces the default (see src/core/prompts).
  */
-export function buildPlannerMessages(task: string, tools: readonly Tool[], note?: string): ChatMessage[] {
+export function buildPlannerMessages(task: string, tools: readonly Tool[], note?: string, template: string = defaultTemplates.planner): ChatMessage[] {
   const toolLines = tools.map((tool) => `${tool.name}[input]: ${firstSentence(tool.description)}`).join('\n');
-  const system = [
-    'For the following task, make plans that can solve the problem step by step. For each plan, indicate which external tool, together with its input, retrieves evidence. You can store the evidence in a variable #E that later tools can use. (Plan, #E1, Plan, #E2, Plan, ...)',
-    '',
-    'Tools can be one of the following:',
-    toolLines,
-    '',
-    'Rules:',
-    '- Write each step as two lines: "Plan: <reasoning>" then "#En = tool_name[input]".',
-    '- Refer to earlier evidence only by its variable (#E1), never to later ones.',
-    '- Make steps independent of each other wherever possible: steps that do not use each other\'s evidence run at the same time.',
-    '- Use only the tools above. Do not answer the task yourself; the last step\'s evidence is summarised later.',
-    '',
-    'For example:',
-    exampleStep(tools),
-  ].join('\n');
-  const user = note ? `Task: ${task}\nNote from the person: ${note}` : `Task: ${task}`;
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: user },
-  ];
+  return renderPrompt(template, { tools: toolLines, task, example: exampleStep(tools), note });
 }

@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatEngine, ChatMessage, ChatResult } from '../llm/types.ts';
+import { defaultTemplates, renderPrompt } from '../prompts/templates.ts';
 
 /** What the solver sees of one step. */
 export interface SolverStep {
@@ -23,23 +24,14 @@ function describeOutcome(step: SolverStep): string {
 
 /**
  * The ReWOO solver prompt: the task, each plan step with its evidence, and the instruction to
- * answer from the evidence and cite the `#E` variables used.
+ * answer from the evidence and cite the `#E` variables used. `template` replaces the default.
  */
-export function buildSolverMessages(task: string, steps: readonly SolverStep[]): ChatMessage[] {
+export function buildSolverMessages(task: string, steps: readonly SolverStep[], template: string = defaultTemplates.solver): ChatMessage[] {
   const plan = steps
     .map((step) => `Plan: ${step.thought ?? `Use ${step.tool}.`}\n${step.id} = ${step.tool}[${step.input}]\nEvidence: ${describeOutcome(step)}`)
     .join('\n\n');
-  return [
-    {
-      role: 'system',
-      content:
-        'Solve the following task or problem. To solve it, a step-by-step plan was made and evidence was retrieved for each step. ' +
-        'Use the evidence with caution: long evidence may contain irrelevant information, and some steps may have failed. ' +
-        'Cite the evidence you rely on by its variable in square brackets, for example [#E1]. ' +
-        'If the evidence is not enough, say what is missing instead of guessing.',
-    },
-    { role: 'user', content: `${plan}\n\nNow solve the task according to the evidence above. Answer directly.\n\nTask: ${task}\nResponse:` },
-  ];
+  const evidence = steps.map((step) => `${step.id}: ${describeOutcome(step)}`).join('\n\n');
+  return renderPrompt(template, { task, plan, evidence });
 }
 
 /** Streams the solver's answer from any engine. */
@@ -47,10 +39,10 @@ export function solve(
   engine: ChatEngine,
   task: string,
   steps: readonly SolverStep[],
-  options: { signal?: AbortSignal; maxTokens?: number; onChunk?: (chunk: ChatChunk) => void } = {},
+  options: { signal?: AbortSignal; maxTokens?: number; onChunk?: (chunk: ChatChunk) => void; template?: string } = {},
 ): Promise<ChatResult> {
   return engine.chat(
-    { messages: buildSolverMessages(task, steps), maxTokens: options.maxTokens ?? 1024, temperature: 0.2, signal: options.signal },
+    { messages: buildSolverMessages(task, steps, options.template), maxTokens: options.maxTokens ?? 1024, temperature: 0.2, signal: options.signal },
     options.onChunk,
   );
 }
