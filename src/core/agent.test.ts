@@ -7,6 +7,7 @@ import { createOpenAIEngine } from './llm/openai-engine.ts';
 import type { RunEvent, RunEventType } from './run/events.ts';
 import { replayEvents } from './run/run-state.ts';
 import { readText } from './run/calls.ts';
+import { defaultTemplates, userMarker } from './prompts/templates.ts';
 import { stubTool } from './run/scheduler-stubs.ts';
 import { sleep } from './run/retry.ts';
 import { versionPlanText } from './run/versions.ts';
@@ -243,6 +244,30 @@ describe('startRun against the fixture planner server', () => {
       expect(JSON.stringify(plannerRequests()[0]?.body)).toContain('Use Big Ben instead.');
       expect(records.map((record) => `${record.tool}:${record.query}`)).toEqual(['search_wiki:Big Ben', expect.stringMatching(/^llm:/)]);
       expect(run.scheduler.snapshot().steps[0]?.evidenceSource).toEqual({ kind: 'reused', runId: 'parent' });
+    });
+
+    it('Prompts: a new solver prompt re-solves with every step reused; a new planner prompt asks the planner with it', async () => {
+      const { tools, records, parent, steps } = await finishedParent();
+      const solverOnly = { type: 'prompts', roles: ['solver'] } as const;
+      const prompts = { name: 'Terse', templates: { ...defaultTemplates, solver: `Answer in one line.\n${userMarker}\n{{plan}}\nTask: {{task}}` } };
+      const { events } = await runAgent(tools, { planText: versionPlanText(steps, solverOnly), version: { parent, change: solverOnly }, prompts });
+      expect(records).toHaveLength(0);
+      expect(plannerRequests()).toHaveLength(0);
+      const solverCalls = replayEvents(events).calls.filter((call) => call.role === 'solver');
+      expect(solverCalls).toHaveLength(1);
+      expect(solverCalls[0]?.request.messages[0]).toEqual({ role: 'system', text: 'Answer in one line.' });
+      expect(ofType(events, 'run-start')[0]?.prompts).toEqual(prompts);
+
+      server.reset();
+      script(comparePlan);
+      const planner = { type: 'prompts', roles: ['planner'] } as const;
+      const plannerPrompts = { name: 'Mine', templates: { ...defaultTemplates, planner: `PLAN CAREFULLY: ${plannerMatch}.\n{{tools}}\n${userMarker}\n{{task}}` } };
+      expect(versionPlanText(steps, planner)).toBeUndefined();
+      const { outcome } = await runAgent(tools, { version: { parent, change: planner }, prompts: plannerPrompts });
+      expect(outcome).toEqual({ status: 'done', answer });
+      expect(JSON.stringify(plannerRequests()[0]?.body)).toContain('PLAN CAREFULLY');
+      // The same plan came back: every step reused, and with the same evidence the answer too.
+      expect(records).toHaveLength(0);
     });
 
     it('Skip: the step and its dependents are skipped, the rest is reused', async () => {

@@ -10,10 +10,11 @@ import { replayEvents } from './run/run-state.ts';
 import { retryDelay, sleep } from './run/retry.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
 import { CallRecorder } from './run/calls.ts';
+import { defaultPresetName, defaultTemplates, type PromptPreset } from './prompts/templates.ts';
 import { Scheduler, type SchedulerOptions } from './run/scheduler.ts';
 import { solve, type SolverStep } from './solve/solver.ts';
 import type { Tool } from './tools/types.ts';
-import { rerunSteps, sameEvidence, StepCache, type RunChange, type VersionParent } from './run/versions.ts';
+import { rerunSteps, reusesAnswer, reusesCalls, sameEvidence, StepCache, type RunChange, type VersionParent } from './run/versions.ts';
 
 /** Which engine plays which role. */
 export interface AgentEngines {
@@ -65,6 +66,8 @@ export interface AgentOptions
    * and the parent's answer is reused when no evidence changed.
    */
   version?: { parent: VersionParent; change: RunChange };
+  /** The prompts to use (the defaults when absent); recorded in `run-start`. */
+  prompts?: PromptPreset;
 }
 
 export interface AgentOutcome {
@@ -101,6 +104,9 @@ export function startRun(options: AgentOptions): AgentRun {
   const emit = (event: RunEventInput) => options.onEvent({ ...event, at: clock() } as RunEvent);
   const toolNames = options.tools.map((tool) => tool.name);
 
+  // A resumed run goes on with the prompts it started with.
+  const prompts = previous?.prompts ?? options.prompts ?? { name: defaultPresetName, templates: defaultTemplates };
+  const templates = prompts.templates;
   // Every model request of the run is recorded (`model-call-*` events) by wrapping the engines.
   const recorder = new CallRecorder(emit, options.resume);
   const given = options.engines;
@@ -113,13 +119,13 @@ export function startRun(options: AgentOptions): AgentRun {
   const toolSettings = given.llmTool ? { ...options.toolSettings, llm: recorder.wrap(given.llmTool, 'llm-tool') } : options.toolSettings;
 
   const version = options.version;
-  const cache = version ? new StepCache(version.parent, rerunSteps(version.change)) : undefined;
+  const cache = version ? new StepCache(version.parent, rerunSteps(version.change), reusesCalls(version.change)) : undefined;
   const scheduler = new Scheduler({
     ...options,
     ...(cache ? { cache } : {}),
     tools: options.tools,
     ...(toolSettings ? { toolSettings } : {}),
-    dispatch: createDistributor({ tools: options.tools, toolCaller: engines.toolCaller, fallback: engines.fallback }),
+    dispatch: createDistributor({ tools: options.tools, toolCaller: engines.toolCaller, fallback: engines.fallback, template: templates.toolCaller }),
     onEvent: options.onEvent,
     clock,
     signal: controller.signal,
@@ -192,7 +198,7 @@ export function startRun(options: AgentOptions): AgentRun {
     const planner = engines.planner;
     // A replan (a version) asks the planner again with the person's note.
     const note = version?.change.type === 'replan' ? version.change.note : undefined;
-    const messages = buildPlannerMessages(options.task, options.tools, note);
+    const messages = buildPlannerMessages(options.task, options.tools, note, templates.planner);
     const json = options.planFormat === 'json';
     const startedAt = performance.now();
     let text = '';
@@ -257,7 +263,7 @@ export function startRun(options: AgentOptions): AgentRun {
     if (previous) emit({ type: 'run-resumed' });
     else {
       const parent = version ? { parent: { runId: version.parent.runId, change: version.change } } : {};
-      emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString(), ...parent });
+      emit({ type: 'run-start', runId, task: options.task, startedAt: new Date().toISOString(), ...parent, prompts });
     }
     const finish = (status: RunStatus, answer: string, error?: ErrorInfo): AgentOutcome => {
       emit({ type: 'run-end', status, ...(error ? { error } : {}) });
@@ -274,7 +280,7 @@ export function startRun(options: AgentOptions): AgentRun {
       emit({ type: 'solve-start' });
       const solveStarted = performance.now();
       const snapshot = scheduler.snapshot();
-      if (version?.parent.answer !== undefined && sameEvidence(version.parent, snapshot.steps)) {
+      if (version?.parent.answer !== undefined && reusesAnswer(version.change) && sameEvidence(version.parent, snapshot.steps)) {
         emit({ type: 'solve-delta', text: version.parent.answer });
         emit({ type: 'solve-end', durationMs: 0, reusedFrom: version.parent.runId });
         return finish('done', version.parent.answer);
@@ -294,6 +300,7 @@ export function startRun(options: AgentOptions): AgentRun {
       try {
         const result = await solve(engines.solver, options.task, steps, {
           signal: controller.signal,
+          template: templates.solver,
           onChunk: (chunk) => emit(chunk.type === 'text' ? { type: 'solve-delta', text: chunk.text } : { type: 'solve-reasoning-delta', text: chunk.text }),
         });
         emit({ type: 'solve-end', usage: result.usage, durationMs: performance.now() - solveStarted });

@@ -14,6 +14,8 @@ import { buildEngines } from './engines.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
 import { useAppStore } from './store.ts';
+import { currentPrompts } from './settings-slice.ts';
+import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
 
 /** Every run's events go to IndexedDB as they happen, without the secrets the page knows. */
 export const eventLog = new EventLog({ secrets: () => knownSecrets(store()) });
@@ -118,6 +120,8 @@ async function launch(
     planText?: string;
     version?: { parent: VersionParent; change: RunChange };
     approveEveryStep?: boolean;
+    /** The prompts to use instead of the current ones (a version keeps its parent's). */
+    prompts?: PromptPreset;
     show: () => void;
   },
 ): Promise<void> {
@@ -156,6 +160,7 @@ async function launch(
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.planText !== undefined ? { planText: options.planText } : {}),
     ...(options.version ? { version: options.version } : {}),
+    prompts: options.prompts ?? currentPrompts(settings),
   });
   live = run;
   // "Step" with no run yet: hold the first step; Step and Continue go on from there.
@@ -317,7 +322,7 @@ function startVersion(change: RunChange): boolean {
   const { activeRunId, activeRun, runIndex } = store();
   const summary = runIndex.find((run) => run.id === activeRunId);
   if (!activeRunId || !activeRun || !summary) return false;
-  if (change.type !== 'plan' && !activeRun.steps.some((step) => step.id === change.id)) return false;
+  if ('id' in change && !activeRun.steps.some((step) => step.id === change.id)) return false;
   const runId = globalThis.crypto.randomUUID();
   const parent = { runId: activeRunId, steps: activeRun.steps, ...(activeRun.answer.status === 'done' ? { answer: activeRun.answer.text } : {}) };
   const planText = versionPlanText(activeRun.steps, change);
@@ -325,10 +330,32 @@ function startVersion(change: RunChange): boolean {
     ...(planText === undefined ? {} : { planText }),
     version: { parent, change },
     approveEveryStep: summary.imported === true,
+    // A change to a step keeps the parent's prompts; a change of prompts brings the current ones.
+    ...(change.type !== 'prompts' && activeRun.prompts ? { prompts: activeRun.prompts } : {}),
     show: () =>
       store().showRun(runId, [], { id: runId, task: summary.task, createdAt: new Date().toISOString(), parentId: activeRunId, change: describeChange(change) }),
   });
   return true;
+}
+
+/**
+ * Runs the run on screen again with the prompts in Settings, as a version: a changed planner
+ * prompt asks the planner again, a changed tool-caller prompt the tool caller, a changed solver
+ * prompt the solver; every step whose call comes out the same reuses its evidence.
+ */
+export async function rerunWithPrompts(): Promise<void> {
+  flushRunEvents();
+  const { activeRun, settings, setNotice } = store();
+  if (!activeRun) return;
+  const used = activeRun.prompts?.templates ?? defaultTemplates;
+  const roles = (['planner', 'solver', 'toolCaller'] as const).filter((role) => used[role] !== settings.prompts.templates[role]);
+  if (roles.length === 0) return setNotice({ message: 'The prompts in Settings are the ones this run used.', hint: 'Edit a prompt first, then run again with it.' });
+  if (live && isActiveRunLive()) {
+    const stopping = live.done;
+    stopRun();
+    await stopping.catch(() => {});
+  }
+  startVersion({ type: 'prompts', roles });
 }
 
 const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);

@@ -1,6 +1,7 @@
 import { defaultMaxPlanSteps } from '../core/agent.ts';
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store.ts';
+import { defaultPresetName, defaultTemplates, type PromptPreset, type PromptTemplates } from '../core/prompts/templates.ts';
 
 /** Which engine plays a role. The in-browser engines arrive with the model manager. */
 export type EngineChoice = 'planner-endpoint' | 'webgpu' | 'cpu';
@@ -45,6 +46,10 @@ export interface Settings {
   toolBreakpoints: string[];
   /** Settings the tools read (proxies, languages). */
   toolSettings: Record<string, string>;
+  /** The prompts runs use, and the preset they were last loaded from (or saved as). */
+  prompts: PromptPreset;
+  /** Saved prompt presets (Default is built in and not among them). */
+  promptPresets: PromptPreset[];
 }
 
 export const defaultSettings: Settings = {
@@ -59,7 +64,28 @@ export const defaultSettings: Settings = {
   pauseBeforeEachStep: false,
   toolBreakpoints: [],
   toolSettings: { wikiLanguage: 'en' },
+  prompts: { name: defaultPresetName, templates: defaultTemplates },
+  promptPresets: [],
 };
+
+/** The presets a person can pick: Default first, then the saved ones. */
+export function allPromptPresets(settings: Pick<Settings, 'promptPresets'>): PromptPreset[] {
+  return [{ name: defaultPresetName, templates: defaultTemplates }, ...settings.promptPresets.filter((preset) => preset.name !== defaultPresetName)];
+}
+
+function sameTemplates(a: PromptTemplates, b: PromptTemplates): boolean {
+  return a.planner === b.planner && a.solver === b.solver && a.toolCaller === b.toolCaller;
+}
+
+/**
+ * The prompts a run records: the preset's name when the text is the preset's, else the name
+ * with "(edited)", so a trace never claims a preset it did not use.
+ */
+export function currentPrompts(settings: Pick<Settings, 'prompts' | 'promptPresets'>): PromptPreset {
+  const { name, templates } = settings.prompts;
+  const preset = allPromptPresets(settings).find((candidate) => candidate.name === name);
+  return { name: preset && sameTemplates(preset.templates, templates) ? name : `${name} (edited)`, templates };
+}
 
 export interface SettingsSlice {
   settings: Settings;

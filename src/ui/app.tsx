@@ -413,7 +413,7 @@ export function App() {
         </aside>
       </main>
       <PanelBoundary name="Settings">
-        <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+        <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} task={task} />
       </PanelBoundary>
       <PanelBoundary name="Tools">
         <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />

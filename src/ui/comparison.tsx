@@ -1,5 +1,6 @@
 // Compare: two runs side by side. Loaded when Compare opens (React.lazy), with its diff library.
 import { diffWords } from 'diff';
+import { defaultPresetName, defaultTemplates, promptNames } from '../core/prompts/templates.ts';
 import { compareSteps, type ComparedStep } from '../core/run/compare.ts';
 import type { RunState, StepState } from '../core/run/run-state.ts';
 import { closeComparison } from '../store/run-actions.ts';
@@ -97,6 +98,22 @@ export default function Comparison() {
                 </td>
               </tr>
             ))}
+          {(['planner', 'solver', 'toolCaller'] as const).map((role) => {
+            const before = (left.state.prompts?.templates ?? defaultTemplates)[role];
+            const after = (right.state.prompts?.templates ?? defaultTemplates)[role];
+            if (before === after) return null;
+            return (
+              <tr key={`prompt-${role}`} data-difference="changed" aria-label={`${promptNames[role]} changed`}>
+                <th scope="row">{promptNames[role]}</th>
+                <td colSpan={2}>
+                  <span className="hint">
+                    {left.state.prompts?.name ?? defaultPresetName} → {right.state.prompts?.name ?? defaultPresetName}
+                  </span>
+                  <TextDiff before={before} after={after} />
+                </td>
+              </tr>
+            );
+          })}
           <tr>
             <th scope="row">Answer</th>
             <td className="answer">{cut(left.state.answer.text, 4000) || <span className="hint">none</span>}</td>

@@ -7,6 +7,7 @@ import { setPauseBeforeEachStep, setToolBreakpoint } from '../store/run-actions.
 import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { ModelManager } from './model-manager.tsx';
+import { PromptSettings } from './prompt-settings.tsx';
 
 type ConnectionResult = { kind: 'ok' | 'warning' | 'error'; message: string; hint?: string };
 
@@ -57,7 +58,7 @@ function ToolSettingInput({ setting }: { setting: (typeof toolSettingDescription
 }
 
 /** Planner endpoint, roles, toolkit and limits. */
-export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function SettingsDialog({ open, onClose, task = '' }: { open: boolean; onClose: () => void; task?: string }) {
   const settings = useAppStore((state) => state.settings);
   const updatePlanner = useAppStore((state) => state.updatePlanner);
   const updateSettings = useAppStore((state) => state.updateSettings);
@@ -173,6 +174,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
             ))}
           </div>
         </fieldset>
+        {open && <PromptSettings task={task} />}
         <fieldset>
           <legend>Run</legend>
           <div className="form-grid">

@@ -33,3 +33,14 @@ describe('prompt templates', () => {
     expect(checkTemplate('solver', '{{task}} {{plan}} {{tools}}')).toEqual(['{{tools}} is not a placeholder of this prompt; it is sent as written.']);
   });
 });
+
+describe('prompt presets files', () => {
+  it('round-trip, and a bad file says what is wrong', async () => {
+    const { exportPresets, importPresets } = await import('./templates.ts');
+    const presets = [{ name: 'Terse', templates: { ...defaultTemplates, solver: 'Answer in one word.\n{{plan}} {{task}}' } }];
+    expect(importPresets(exportPresets(presets))).toEqual({ ok: true, presets });
+    expect(importPresets('nope')).toEqual({ ok: false, problem: 'the file is not JSON' });
+    expect(importPresets('{"format": "har"}')).toMatchObject({ ok: false, problem: expect.stringContaining('not a Stepwise prompts file') });
+    expect(importPresets(JSON.stringify({ format: 'stepwise-prompts', version: 1, presets: [{ name: ' ', templates: defaultTemplates }] }))).toEqual({ ok: false, problem: 'presets.0.name: a preset needs a name' });
+  });
+});

@@ -2,6 +2,7 @@ import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { ChatTiming, ChatUsage, FinishReason } from '../llm/types.ts';
 import type { ToolCall } from '../tools/types.ts';
 import type { RunChange } from './versions.ts';
+import type { PromptPreset } from '../prompts/templates.ts';
 
 /** Where one `#E` value was put into a step's input: `[start, end)` in the substituted text. */
 export interface Substitution {
@@ -85,7 +86,8 @@ export type RetryPhase = 'dispatch' | 'tool';
  * replays with its original timing. The store folds these into state (see `reduceRun`).
  */
 export type RunEvent =
-  | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string; parent?: RunParent }
+  /** `prompts`: the preset (name and full text) the run's prompts came from. */
+  | { type: 'run-start'; at: number; runId: string; task: string; startedAt: string; parent?: RunParent; prompts?: PromptPreset }
   /** The planner is asked (again): the plan so far is dropped. Restored steps follow as step-added + evidence. */
   | { type: 'plan-start'; at: number }
   | { type: 'plan-delta'; at: number; text: string }

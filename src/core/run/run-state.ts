@@ -3,6 +3,7 @@ import type { ChatTiming, ChatUsage, FinishReason } from '../llm/types.ts';
 import type { PlanProblem, PlanStep } from '../plan/types.ts';
 import type { ToolCall } from '../tools/types.ts';
 import { stepDependencies } from './evidence.ts';
+import type { PromptPreset } from '../prompts/templates.ts';
 import type { DispatchRecord, ErrorInfo, EvidenceSource, ModelInfo, ModelRole, PauseReason, RecordedRequest, RetryPhase, RunEvent, RunParent, RunStatus, Substitution } from './events.ts';
 
 /** Where one step stands. `stale`: its result is out of date (an upstream step re-runs) and it will run again. */
@@ -131,6 +132,8 @@ export interface RunState {
   task: string;
   /** A version's parent run and the change that made it. */
   parent?: RunParent;
+  /** The prompt preset the run used (absent in traces from before prompts could be edited). */
+  prompts?: PromptPreset;
   /** ISO time from `run-start`. */
   startedAt?: string;
   status: RunPhase;
@@ -349,6 +352,7 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
         eventCount: 1,
         lastEventAt,
         ...(event.parent ? { parent: event.parent } : {}),
+        ...(event.prompts ? { prompts: event.prompts } : {}),
       };
     case 'plan-start':
       return { ...current, eventCount, lastEventAt, status: 'planning', plan: createRunState().plan, steps: [] };

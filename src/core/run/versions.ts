@@ -2,6 +2,7 @@ import { formatPlanText } from '../plan/plan-text.ts';
 import type { ToolCall } from '../tools/types.ts';
 import type { TruncatedEvidence } from './evidence.ts';
 import type { StepState } from './run-state.ts';
+import type { PromptRole } from '../prompts/templates.ts';
 
 /**
  * What made a version from its parent run. The parent's event log is never rewritten: a change
@@ -15,7 +16,13 @@ export type RunChange =
   /** The plan edited as text: every step whose call did not change is reused. */
   | { type: 'plan'; text: string }
   /** The planner asked again from a step on, with a note: steps it writes with unchanged calls are reused. */
-  | { type: 'replan'; id: string; note: string };
+  | { type: 'replan'; id: string; note: string }
+  /**
+   * Other prompts (the version's `run-start` has them): a new planner prompt asks the planner
+   * again, a new tool-caller prompt asks the tool caller again, a new solver prompt re-solves;
+   * steps whose calls come out unchanged still reuse their evidence.
+   */
+  | { type: 'prompts'; roles: PromptRole[] };
 
 /** A version's parent, as the version needs it: its id and its steps as they ended. */
 export interface VersionParent {
@@ -64,9 +71,11 @@ export class StepCache {
   private readonly evidence = new Map<string, ReusedEvidence>();
   private readonly byHand = new Map<string, string>();
 
+  /** `reuseCalls: false`: every step asks for its call again (the tool-caller prompt changed). */
   constructor(
     parent: VersionParent,
     private readonly rerun: ReadonlySet<string> = new Set(),
+    private readonly reuseCalls = true,
   ) {
     for (const step of parent.steps) {
       if (step.status === 'done' && step.evidence !== undefined && step.evidenceSource?.kind === 'by-hand') this.byHand.set(step.id, step.evidence);
@@ -83,7 +92,7 @@ export class StepCache {
 
   /** The parent's call for this tool and substituted input, unless the step is re-run on purpose. */
   callFor(stepId: string, tool: string, input: string): ToolCall | undefined {
-    return this.rerun.has(stepId) ? undefined : this.calls.get(JSON.stringify([tool, input]));
+    return this.rerun.has(stepId) || !this.reuseCalls ? undefined : this.calls.get(JSON.stringify([tool, input]));
   }
 
   /** Evidence the person set by hand on this step of the parent: it stays in the version, unless the step is re-run on purpose. */
@@ -104,6 +113,7 @@ export class StepCache {
 export function versionPlanText(steps: readonly Pick<StepState, 'id' | 'tool' | 'input' | 'thought'>[], change: RunChange): string | undefined {
   if (change.type === 'plan') return change.text;
   if (change.type === 'replan') return undefined;
+  if (change.type === 'prompts' && change.roles.includes('planner')) return undefined;
   return formatPlanText(steps.map((step) => (change.type === 'edit' && step.id === change.id ? { ...step, tool: change.tool, input: change.input } : step)));
 }
 
@@ -140,5 +150,19 @@ export function describeChange(change: RunChange): string {
       return 'plan edited';
     case 'replan':
       return `replanned from ${change.id}`;
+    case 'prompts':
+      return `${change.roles.map((role) => promptRoleNames[role]).join(', ')} prompt changed`;
   }
+}
+
+const promptRoleNames: Record<PromptRole, string> = { planner: 'planner', solver: 'solver', toolCaller: 'tool-caller' };
+
+/** Whether the parent's calls may be reused as they are (not when the tool-caller prompt changed). */
+export function reusesCalls(change: RunChange): boolean {
+  return !(change.type === 'prompts' && change.roles.includes('toolCaller'));
+}
+
+/** Whether the parent's answer may be reused when no evidence changed (not when the solver prompt changed). */
+export function reusesAnswer(change: RunChange): boolean {
+  return !(change.type === 'prompts' && change.roles.includes('solver'));
 }

@@ -325,6 +325,7 @@ const runChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-evidence'), id: stepId, text: z.string() }),
   z.object({ type: z.literal('plan'), text: z.string() }),
   z.object({ type: z.literal('replan'), id: stepId, note: z.string() }),
+  z.object({ type: z.literal('prompts'), roles: z.array(z.enum(['planner', 'solver', 'toolCaller'])) }),
 ]);
 const evidenceSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('reused'), runId: z.string() }), z.object({ kind: z.literal('by-hand') })]);
 const blobKey = z.string().regex(/^[0-9a-f]{1,64}$/, { error: 'must be a blob key (hexadecimal)' });
@@ -354,6 +355,7 @@ const eventSchemas = {
     task: z.string(),
     startedAt: z.string(),
     parent: z.object({ runId: z.string(), change: runChangeSchema }).optional(),
+    prompts: z.object({ name: z.string(), templates: z.object({ planner: z.string(), solver: z.string(), toolCaller: z.string() }) }).optional(),
   }),
   'plan-start': z.object({ type: z.literal('plan-start'), at }),
   'plan-delta': z.object({ type: z.literal('plan-delta'), at, text: z.string() }),
