@@ -282,12 +282,22 @@ describe('runToOtlp on a real run', () => {
     expect(spansOf(first)[0]?.startTimeUnixNano).toBe(String(BigInt(started) * 1_000_000n + BigInt(Math.round(events[0]!.at * 1e6))));
   });
 
+  it('links a version to its parent run', async () => {
+    const events = (await recordRun()).map((event): RunEvent => (event.type === 'run-start' ? { ...event, parent: { runId: 'parent-run', change: { type: 'redo', id: '#E1' } } } : event));
+    const otlp = runToOtlp(events);
+    const root = only(spansOf(otlp).filter((span) => span.parentSpanId === undefined));
+    expect(root.links).toEqual([{ traceId: otlpTraceId('parent-run'), spanId: otlpSpanId('parent-run', 'run'), attributes: [{ key: 'stepwise.link.type', value: { stringValue: 'parent-run' } }] }]);
+    expect(attribute(root, 'stepwise.run.parent_id')).toBe('parent-run');
+    expect(validateOtlpTraceJson(JSON.parse(JSON.stringify(otlp))).ok).toBe(true);
+  });
+
   it('never lets a secret through, even one split across streamed pieces', async () => {
     const events = await recordRun();
     expect(JSON.stringify(events)).toContain(secret);
     // The plan streamed in pieces: no single plan-delta holds the secret.
     expect(events.some((event) => event.type === 'plan-delta' && event.text.includes(secret))).toBe(false);
     const json = JSON.stringify(runToOtlp(events, { secrets: [secret] }));
+    if (process.env.OTLP_DUMP) (await import('node:fs')).writeFileSync(process.env.OTLP_DUMP, JSON.stringify(JSON.parse(json), null, 1));
     expect(json).not.toContain(secret);
     expect(json).not.toContain(encodeURIComponent(secret));
     expect(json).toContain('[redacted]');
@@ -308,7 +318,7 @@ describe('runToOtlp on a real run', () => {
     // Cut the run right after #E3's tool started: the page was closed there.
     const cut = events.findIndex((event) => event.type === 'tool-start' && event.id === '#E3');
     const interrupted = events.slice(0, cut + 1);
-    const last = interrupted.at(-1) as RunEvent;
+    const lastAt = Math.max(...interrupted.map((event) => event.at));
     const spans = spansOf(runToOtlp(interrupted));
     const root = only(spans.filter((span) => span.parentSpanId === undefined));
     expect(attribute(root, 'stepwise.run.status')).toBe('interrupted');
@@ -317,7 +327,7 @@ describe('runToOtlp on a real run', () => {
     expect(attribute(e3, 'stepwise.step.status')).toBe('interrupted');
     expect(e3.endTimeUnixNano).toBe(root.endTimeUnixNano);
     const started = Date.parse((events[0] as Extract<RunEvent, { type: 'run-start' }>).startedAt);
-    expect(root.endTimeUnixNano).toBe(String(BigInt(started) * 1_000_000n + BigInt(Math.round(last.at * 1e6))));
+    expect(root.endTimeUnixNano).toBe(String(BigInt(started) * 1_000_000n + BigInt(Math.round(lastAt * 1e6))));
     expect(validateOtlpTraceJson(JSON.parse(JSON.stringify(runToOtlp(interrupted)))).ok).toBe(true);
   });
 

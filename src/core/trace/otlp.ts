@@ -156,41 +156,44 @@ class AttributeList {
   ) {}
 
   text(key: string, value: string | undefined): this {
-    if (value !== undefined) this.list.push({ key, value: { stringValue: this.clean(value) } });
-    return this;
+    return value === undefined ? this : this.set(key, { stringValue: this.clean(value) });
   }
 
   /** A JSON document (built from cleaned parts): redacted again as a whole, never cut (a cut would break it). */
   json(key: string, value: unknown): this {
-    if (value !== undefined) this.list.push({ key, value: { stringValue: this.redact(JSON.stringify(value)) } });
-    return this;
+    return value === undefined ? this : this.set(key, { stringValue: this.redact(JSON.stringify(value)) });
   }
 
   int(key: string, value: number | undefined): this {
-    if (value !== undefined && Number.isFinite(value)) this.list.push({ key, value: { intValue: String(Math.trunc(value)) } });
-    return this;
+    return value === undefined || !Number.isFinite(value) ? this : this.set(key, { intValue: String(Math.trunc(value)) });
   }
 
   double(key: string, value: number | undefined): this {
-    if (value !== undefined && Number.isFinite(value)) this.list.push({ key, value: { doubleValue: value } });
-    return this;
+    return value === undefined || !Number.isFinite(value) ? this : this.set(key, { doubleValue: value });
   }
 
   bool(key: string, value: boolean | undefined): this {
-    if (value !== undefined) this.list.push({ key, value: { boolValue: value } });
-    return this;
+    return value === undefined ? this : this.set(key, { boolValue: value });
   }
 
   strings(key: string, values: readonly string[] | undefined): this {
-    if (values !== undefined) this.list.push({ key, value: { arrayValue: { values: values.map((value) => ({ stringValue: this.clean(value) })) } } });
+    return values === undefined ? this : this.set(key, { arrayValue: { values: values.map((value) => ({ stringValue: this.clean(value) })) } });
+  }
+
+  /** Keys are unique in OTLP: a later value replaces an earlier one. */
+  private set(key: string, value: OtlpAnyValue): this {
+    const existing = this.list.find((item) => item.key === key);
+    if (existing) existing.value = value;
+    else this.list.push({ key, value });
     return this;
   }
 }
 
+/** `text` cut to `limit` characters (never inside a surrogate pair), with a note of how much was left out. */
 function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  const note = `… [${text.length - limit} more characters]`;
-  return `${text.slice(0, limit)}${note}`;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+  return `${text.slice(0, end)}… [${text.length - end} more characters]`;
 }
 
 /** GenAI message JSON (`gen_ai.input.messages` / `gen_ai.output.messages`). */
@@ -244,14 +247,6 @@ interface StepRun {
   call?: ToolCall;
   dispatch?: { path: string; attempts: number; engineId?: string };
   toolAttempts: number;
-}
-
-interface CallRecord {
-  span: SpanRecord;
-  role: ModelRole;
-  step?: string;
-  model: ModelInfo;
-  request: RecordedRequest;
 }
 
 function providerName(model: ModelInfo): string {
@@ -372,7 +367,8 @@ export function runToOtlp(events: readonly RunEvent[], options: OtlpOptions = {}
 
   let solve: SpanRecord | undefined;
   let solves = 0;
-  const calls = new Map<string, CallRecord>();
+  /** The span of each model call, by call id. */
+  const calls = new Map<string, SpanRecord>();
 
   // The scheduler queues its events and the model-call recorder does not, so a tool caller's
   // `model-call-start` can arrive before its step's `call-start`; `at` gives the true order.
@@ -610,24 +606,24 @@ export function runToOtlp(events: readonly RunEvent[], options: OtlpOptions = {}
         else if (event.step !== undefined) parentSpan = (stepRuns.get(event.step) ?? lastRun.get(event.step))?.span ?? root;
         const modelName = requestModel(event.model);
         const span = open(`call:${event.callId}`, `chat ${modelName}`, at, parentSpan, event.model.url === undefined ? otlpSpanKind.internal : otlpSpanKind.client);
-        calls.set(event.callId, { span, role: event.role, model: event.model, request: event.request, ...(event.step === undefined ? {} : { step: event.step }) });
+        calls.set(event.callId, span);
         describeRequest(span.attributes, event.callId, event.role, event.step, event.model, event.request, read, part);
         break;
       }
       case 'model-call-end': {
-        const call = calls.get(event.callId);
-        if (call) {
-          call.span.end = at;
-          describeAnswer(call.span.attributes, event.text, event.reasoning, event.finishReason, event.usage, event.timing, part);
+        const span = calls.get(event.callId);
+        if (span) {
+          span.end = at;
+          describeAnswer(span.attributes, event.text, event.reasoning, event.finishReason, event.usage, event.timing, part);
         }
         break;
       }
       case 'model-call-failed': {
-        const call = calls.get(event.callId);
-        if (call) {
-          call.span.end = at;
-          describeAnswer(call.span.attributes, event.text, event.reasoning, undefined, undefined, { totalMs: event.durationMs }, part);
-          fail(call.span, at, event.error);
+        const span = calls.get(event.callId);
+        if (span) {
+          span.end = at;
+          describeAnswer(span.attributes, event.text, event.reasoning, undefined, undefined, { totalMs: event.durationMs }, part);
+          fail(span, at, event.error);
         }
         break;
       }
@@ -766,7 +762,7 @@ function describeAnswer(
     .text('output.mime_type', 'text/plain')
     .text('llm.output_messages.0.message.role', 'assistant')
     .text('llm.output_messages.0.message.content', text)
-    .int('stepwise.timing.first_token_ms', timing.firstTokenMs)
+    .double('stepwise.timing.first_token_ms', timing.firstTokenMs)
     .double('stepwise.timing.total_ms', timing.totalMs);
   if (finishReason !== undefined) attributes.strings('gen_ai.response.finish_reasons', [finishReason]);
   if (usage) {
