@@ -223,6 +223,7 @@ test('§2. secrets of custom tools never reach an export or storage, even when a
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('menuitem', { name: 'JSON trace' }).click();
   const exported = await readFile(await (await download).path(), 'utf8');
   expect(exported).toContain('x-api-key');
   expect(exported).not.toContain(secret);

@@ -26,7 +26,9 @@ test('Calls shows every model request of a run; copies hold no key; a step card 
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('It is forty-two');
 
+  await page.getByRole('button', { name: 'Calls', exact: true }).click();
   const calls = page.getByRole('region', { name: 'Calls' });
+  await expect(calls).toBeFocused();
   const rows = calls.getByRole('table', { name: 'Model calls' }).locator('tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(rows).toContainText([/Planner/, /llm tool #E2/, /Solver/]);
@@ -52,15 +54,16 @@ test('Calls shows every model request of a run; copies hold no key; a step card 
 
   // From #E2's card, its call is one click away.
   const card = page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: /^#E2 / });
-  await card.getByRole('button', { name: 'Model calls of #E2' }).click();
+  await card.getByRole('button', { name: 'Model requests of #E2' }).click();
   await expect(rows).toHaveCount(1);
   await expect(calls.getByRole('region', { name: /^Call c\d+$/ })).toContainText('forty-two');
-  await calls.getByRole('button', { name: 'Show the calls of every step' }).click();
+  await calls.getByRole('button', { name: 'Clear the step filter' }).click();
   await expect(rows).toHaveCount(3);
 
   // The exported trace carries the calls, without the key; imported, they show again.
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('menuitem', { name: 'JSON trace' }).click();
   const path = await (await download).path();
   const text = await readFile(path, 'utf8');
   expect(text).not.toContain(apiKey);

@@ -27,6 +27,7 @@ test('export a run without its API key, import it, and replay it', async ({ page
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('menuitem', { name: 'JSON trace' }).click();
   const path = await (await download).path();
   const text = await readFile(path, 'utf8');
   expect(text).not.toContain(apiKey);

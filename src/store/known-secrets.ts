@@ -1,10 +1,10 @@
 import type { CustomToolDefinition } from '../../toolkit/custom-tool.ts';
 import type { McpServerConfig } from '../../toolkit/mcp.ts';
-import type { Settings } from './settings-slice.ts';
+import { parseHeaderLines, type Settings } from './settings-slice.ts';
 
 /** What `knownSecrets` reads; the store's state fits. */
 export interface KnownSecretsSource {
-  settings: Pick<Settings, 'planner' | 'toolSettings' | 'customModels'>;
+  settings: Pick<Settings, 'planner' | 'toolSettings' | 'customModels'> & Partial<Pick<Settings, 'otlp'>>;
   customTools: readonly CustomToolDefinition[];
   mcpServers: readonly McpServerConfig[];
 }
@@ -139,6 +139,8 @@ export function knownSecrets(source: KnownSecretsSource): string[] {
     ...urlSecrets(customModels?.webgpu?.modelLibraryUrl),
     ...source.customTools.flatMap(customToolSecrets),
     ...source.mcpServers.flatMap((server) => [server.token ?? '', ...urlSecrets(server.url)]),
+    ...urlSecrets(source.settings.otlp?.url),
+    ...Object.entries(parseHeaderLines(source.settings.otlp?.headers ?? '')).flatMap(([name, value]) => pairSecrets(name, value)),
   ];
   return [...new Set(secrets.flatMap((secret) => [secret, secret.trim()]).filter((secret) => secret !== ''))];
 }

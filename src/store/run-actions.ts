@@ -14,7 +14,7 @@ import { buildEngines } from './engines.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
 import { useAppStore } from './store.ts';
-import { currentPrompts } from './settings-slice.ts';
+import { currentPrompts, parseHeaderLines } from './settings-slice.ts';
 import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
 
 /** Every run's events go to IndexedDB as they happen, without the secrets the page knows. */
@@ -434,6 +434,40 @@ export async function exportActiveTrace(): Promise<string> {
     events: await eventLog.read(activeRunId),
     secrets: knownSecrets(store()),
   });
+}
+
+/** The run on screen as OTLP JSON (OpenTelemetry GenAI spans), without any secret the page knows. */
+async function activeRunOtlp() {
+  const { activeRunId } = store();
+  if (!activeRunId) return undefined;
+  await eventLog.flush();
+  const [{ runToOtlp }, events] = await Promise.all([import('../core/trace/otlp.ts'), eventLog.read(activeRunId)]);
+  return runToOtlp(events, { secrets: knownSecrets(store()) });
+}
+
+/** Export → OpenTelemetry: the file's text, or '' when no run is on screen. */
+export async function exportActiveOtlp(): Promise<string> {
+  const payload = await activeRunOtlp();
+  return payload ? JSON.stringify(payload, null, 2) : '';
+}
+
+/**
+ * Export → Send to OTLP endpoint: posts the run on screen to the endpoint in Settings.
+ * Resolves with what to tell the person; failures (unreachable, CORS, HTTP) are explained there.
+ */
+export async function sendActiveOtlp(): Promise<{ ok: boolean; message: string; hint?: string }> {
+  const { url, headers } = store().settings.otlp;
+  if (url.trim() === '') return { ok: false, message: 'No OpenTelemetry endpoint is set.', hint: 'Enter one in Settings → OpenTelemetry, for example http://127.0.0.1:4318.' };
+  const payload = await activeRunOtlp();
+  if (!payload) return { ok: false, message: 'There is no run on screen to send.' };
+  const { sendOtlp, otlpTracesUrl } = await import('../core/trace/otlp.ts');
+  try {
+    await sendOtlp(url.trim(), payload, { headers: parseHeaderLines(headers) });
+    const spans = payload.resourceSpans.reduce((total, resource) => total + resource.scopeSpans.reduce((sum, scope) => sum + scope.spans.length, 0), 0);
+    return { ok: true, message: `Sent ${spans} spans to ${otlpTracesUrl(url.trim()).href}.` };
+  } catch (error) {
+    return { ok: false, message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) };
+  }
 }
 
 function importedRunId(trace: StepwiseTrace): string {

@@ -50,6 +50,11 @@ export interface Settings {
   prompts: PromptPreset;
   /** Saved prompt presets (Default is built in and not among them). */
   promptPresets: PromptPreset[];
+  /**
+   * Where Export → Send to OTLP endpoint posts a run (OTLP/HTTP, JSON), and the
+   * headers it sends, `Name: value` per line (credentials: kept for the session only).
+   */
+  otlp: { url: string; headers: string };
 }
 
 export const defaultSettings: Settings = {
@@ -66,7 +71,21 @@ export const defaultSettings: Settings = {
   toolSettings: { wikiLanguage: 'en' },
   prompts: { name: defaultPresetName, templates: defaultTemplates },
   promptPresets: [],
+  otlp: { url: '', headers: '' },
 };
+
+/** `Name: value` lines as headers; lines without a colon are left out. */
+export function parseHeaderLines(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && value !== '') headers[name] = value;
+  }
+  return headers;
+}
 
 /** The presets a person can pick: Default first, then the saved ones. */
 export function allPromptPresets(settings: Pick<Settings, 'promptPresets'>): PromptPreset[] {

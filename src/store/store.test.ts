@@ -21,6 +21,18 @@ describe('store', () => {
     expect(JSON.stringify(partialize?.(useAppStore.getState()))).toContain('sk-secret');
   });
 
+  it('never persists OpenTelemetry headers, and scrubs their credentials from exports', () => {
+    const { partialize } = useAppStore.persist.getOptions();
+    useAppStore.getState().updateSettings({ otlp: { url: 'http://127.0.0.1:4318', headers: 'Authorization: Basic cGs6c2stbGYtc2VjcmV0LTEyMzQ1Ng==\nx-tenant: acme' } });
+    const persisted = JSON.stringify(partialize?.(useAppStore.getState()));
+    expect(persisted).toContain('http://127.0.0.1:4318');
+    expect(persisted).not.toContain('cGs6c2stbGYtc2VjcmV0LTEyMzQ1Ng==');
+    const secrets = knownSecrets(useAppStore.getState());
+    expect(secrets).toEqual(expect.arrayContaining(['Basic cGs6c2stbGYtc2VjcmV0LTEyMzQ1Ng==', 'cGs6c2stbGYtc2VjcmV0LTEyMzQ1Ng==', 'sk-lf-secret-123456']));
+    expect(secrets).not.toContain('acme');
+    useAppStore.getState().updateSettings({ otlp: { url: '', headers: '' } });
+  });
+
   it('folds the events of the run on screen and keeps the history entry in step', () => {
     const store = useAppStore.getState();
     store.showRun('run-1', [], { id: 'run-1', task: 'Task', createdAt: '2026-11-24T00:00:00Z' });

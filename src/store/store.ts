@@ -34,7 +34,12 @@ export const useAppStore = create<AppState>()(
       skipHydration: true,
       storage: createJSONStorage(() => indexedDbStorage),
       partialize: (state): PersistedState => ({
-        settings: state.settings.planner.rememberKey ? state.settings : { ...state.settings, planner: { ...state.settings.planner, apiKey: '' } },
+        settings: {
+          ...state.settings,
+          planner: state.settings.planner.rememberKey ? state.settings.planner : { ...state.settings.planner, apiKey: '' },
+          // OpenTelemetry headers carry credentials (Langfuse's Basic auth): never stored.
+          otlp: { ...state.settings.otlp, headers: '' },
+        },
         runIndex: state.runIndex,
         customTools: state.customTools,
         // Bearer tokens are secrets like the API key: kept for the session only.

@@ -1,7 +1,9 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import {
   continueRun,
+  exportActiveOtlp,
   exportActiveTrace,
+  sendActiveOtlp,
   hasLiveRun,
   addBreakAt,
   compareRuns,
@@ -307,6 +309,8 @@ function TracePanel() {
   return (
     <TraceControls
       onExport={exportActiveTrace}
+      onExportOtlp={exportActiveOtlp}
+      onSendOtlp={sendActiveOtlp}
       canExport={activeRunId !== null}
       exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
       onImport={openTrace}
@@ -317,6 +321,30 @@ function TracePanel() {
       onSpeedChange={setReplaySpeed}
       demosUrl={`${import.meta.env.BASE_URL}demos/index.json`}
     />
+  );
+}
+
+/** Jumps to the side panels (Calls is long on a big run; this keeps it one click away). */
+function PanelNav() {
+  const hasCalls = useAppStore((state) => (state.activeRun?.calls.length ?? 0) > 0);
+  const hasRun = useAppStore((state) => state.activeRun !== null && state.activeRun.status !== 'idle');
+  const jump = (id: string) => {
+    const panel = document.getElementById(id);
+    panel?.scrollIntoView({ block: 'start' });
+    panel?.focus({ preventScroll: true });
+  };
+  return (
+    <nav className="panel-nav controls" aria-label="Panels">
+      <button type="button" disabled={!hasCalls} title="Every model request of the run" onClick={() => jump('panel-calls')}>
+        Calls
+      </button>
+      <button type="button" disabled={!hasRun} onClick={() => jump('panel-usage')}>
+        Usage
+      </button>
+      <button type="button" onClick={() => jump('panel-history')}>
+        History
+      </button>
+    </nav>
   );
 }
 
@@ -392,6 +420,7 @@ export function App() {
           </PanelBoundary>
         </div>
         <aside>
+          <PanelNav />
           <PanelBoundary name="Summary">
             <SummaryRegion />
           </PanelBoundary>

@@ -90,7 +90,7 @@ export function CallsPanel() {
   const current = calls.find((call) => call.callId === selected);
   const roles = [...new Set(calls.map((call) => call.role))];
   return (
-    <section className="panel calls" aria-label="Calls" ref={panel} tabIndex={-1}>
+    <section className="panel calls" aria-label="Calls" id="panel-calls" ref={panel} tabIndex={-1}>
       <h2>Calls ({calls.length})</h2>
       <div className="controls">
         <label>
@@ -107,7 +107,7 @@ export function CallsPanel() {
         {step !== null && (
           <span className="chip">
             {step}{' '}
-            <button aria-label="Show the calls of every step" onClick={() => setStep(null)}>
+            <button aria-label="Clear the step filter" title="Show every step's requests" onClick={() => setStep(null)}>
               ×
             </button>
           </span>

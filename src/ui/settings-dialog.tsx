@@ -176,6 +176,19 @@ export function SettingsDialog({ open, onClose, task = '' }: { open: boolean; on
         </fieldset>
         {open && <PromptSettings task={task} />}
         <fieldset>
+          <legend>OpenTelemetry</legend>
+          <div className="form-grid">
+            <label htmlFor="otlp-url">OpenTelemetry endpoint</label>
+            <input id="otlp-url" type="url" placeholder="http://127.0.0.1:4318" value={settings.otlp.url} onChange={(event) => updateSettings({ otlp: { ...settings.otlp, url: event.target.value } })} />
+            <label htmlFor="otlp-headers">OpenTelemetry headers</label>
+            <textarea id="otlp-headers" rows={2} className="mono" autoComplete="off" spellCheck={false} placeholder="Authorization: Basic …" value={settings.otlp.headers} onChange={(event) => updateSettings({ otlp: { ...settings.otlp, headers: event.target.value } })} />
+          </div>
+          <p className="hint">
+            Export → Send to OTLP endpoint posts the run on screen as OTLP/HTTP JSON to <code>/v1/traces</code> (an OpenTelemetry Collector, or Langfuse and Phoenix through one). The endpoint must allow this page's origin
+            (CORS). Headers, one <code>Name: value</code> per line, are kept for this session only and never exported.
+          </p>
+        </fieldset>
+        <fieldset>
           <legend>Run</legend>
           <div className="form-grid">
             <NumberSetting id="concurrency" label="Steps at once" value={settings.concurrency} min={1} onChange={(concurrency) => updateSettings({ concurrency })} />

@@ -231,8 +231,8 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         </div>
       )}
       {calls > 0 && (
-        <button className="link" onClick={() => useAppStore.getState().focusCalls(step.id)} aria-label={`Model calls of ${step.id}`}>
-          {calls === 1 ? '1 model call' : `${calls} model calls`}
+        <button className="link" onClick={() => useAppStore.getState().focusCalls(step.id)} aria-label={`Model requests of ${step.id}`}>
+          {calls === 1 ? '1 model request' : `${calls} model requests`}
         </button>
       )}
       {step.retry && <p className="hint">Retrying after: {step.retry.error.message}</p>}

@@ -55,6 +55,7 @@ describe('TraceControls', () => {
       });
       const { onExport } = setup({ exportFileName: 'run-1.json' });
       fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+      fireEvent.click(screen.getByRole('menuitem', { name: 'JSON trace' }));
       expect(onExport).toHaveBeenCalledOnce();
       await waitFor(() => expect(click).toHaveBeenCalledOnce());
       expect(createObjectURL.mock.calls[0]?.[0]).toBeInstanceOf(Blob);
@@ -67,11 +68,30 @@ describe('TraceControls', () => {
   it('says so when there is nothing to export, and accepts an async onExport', async () => {
     setup({ onExport: async () => '' });
     fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'JSON trace' }));
     expect((await screen.findByRole('alert')).textContent).toContain('There is no run to export.');
     cleanup();
     setup({ onExport: () => Promise.reject(new Error('IndexedDB is closed')) });
     fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'JSON trace' }));
     expect((await screen.findByRole('alert')).textContent).toContain('IndexedDB is closed');
+  });
+
+  it('Export is a menu: it opens on a click or ArrowDown, moves with the arrow keys and closes on Escape', () => {
+    setup({ onExportOtlp: vi.fn(async () => '{}') });
+    const button = screen.getByRole('button', { name: 'Export' });
+    expect(button.getAttribute('aria-haspopup')).toBe('menu');
+    fireEvent.keyDown(button, { key: 'ArrowDown' });
+    const items = screen.getAllByRole('menuitem');
+    expect(items.map((item) => item.textContent)).toEqual(['JSON trace', 'OpenTelemetry']);
+    expect(document.activeElement).toBe(items[0]);
+    fireEvent.keyDown(items[0] as HTMLElement, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(items[1]);
+    fireEvent.keyDown(items[1] as HTMLElement, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(items[0]);
+    fireEvent.keyDown(items[0] as HTMLElement, { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(button);
   });
 
   it('imports a valid trace file and hands the trace over', async () => {

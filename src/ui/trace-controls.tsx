@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { importTrace, parseDemoIndex, type DemoEntry, type StepwiseTrace } from '../core/trace/trace.ts';
+import { ExportMenu } from './export-menu.tsx';
 
 /** The replay speeds on offer; `Infinity` plays everything at once. */
 export const replaySpeeds: readonly { value: number; label: string }[] = [
@@ -24,6 +25,10 @@ export interface TraceControlsProps {
   onExport: () => string | Promise<string>;
   /** Whether there is a run to export (default true). */
   canExport?: boolean;
+  /** The run on screen as OTLP JSON (Export → OpenTelemetry); absent: not offered. */
+  onExportOtlp?: () => Promise<string>;
+  /** Sends the run on screen to the OpenTelemetry endpoint in Settings; says how it went. */
+  onSendOtlp?: () => Promise<{ ok: boolean; message: string; hint?: string }>;
   /** The downloaded file's name (default `stepwise-trace.json`). */
   exportFileName?: string;
   /** A trace file was opened and is valid: show it. */
@@ -72,6 +77,8 @@ export function TraceControls({
   onExport,
   canExport = true,
   exportFileName = 'stepwise-trace.json',
+  onExportOtlp,
+  onSendOtlp,
   onImport,
   onReplay,
   replayStatus = 'idle',
@@ -86,6 +93,7 @@ export function TraceControls({
   const [problem, setProblem] = useState<Problem | null>(null);
   const [demos, setDemos] = useState<DemoEntry[] | null>(null);
   const [demosProblem, setDemosProblem] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -110,6 +118,27 @@ export function TraceControls({
     } catch (error) {
       setProblem({ title: 'The run could not be exported.', problems: [errorText(error)] });
     }
+  };
+
+  const exportOtlp = async () => {
+    if (!onExportOtlp) return;
+    try {
+      const text = await onExportOtlp();
+      if (!text) return setProblem({ title: 'There is no run to export.', problems: [] });
+      download(text, exportFileName.replace(/\.json$/, '') + '.otlp.json');
+    } catch (error) {
+      setProblem({ title: 'The run could not be exported as OpenTelemetry.', problems: [errorText(error)] });
+    }
+  };
+
+  const sendOtlp = async () => {
+    if (!onSendOtlp) return;
+    setSent(null);
+    const result = await onSendOtlp();
+    if (result.ok) {
+      setProblem(null);
+      setSent(result.message);
+    } else setProblem({ title: 'The run could not be sent to the OpenTelemetry endpoint.', problems: [result.hint ? `${result.message} ${result.hint}` : result.message] });
   };
 
   const openFile = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -173,9 +202,14 @@ export function TraceControls({
   const held = replayStatus === 'paused';
   return (
     <div className="trace-controls controls">
-      <button type="button" onClick={() => void exportRun()} disabled={!canExport} title="Save the run as a trace file (API keys are removed)">
-        Export
-      </button>
+      <ExportMenu
+        disabled={!canExport}
+        items={[
+          { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
+          ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
+          ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
+        ]}
+      />
       <button type="button" onClick={() => fileInput.current?.click()} title="Open a trace file">
         Import
       </button>
@@ -202,6 +236,11 @@ export function TraceControls({
           </option>
         ))}
       </select>
+      {sent && (
+        <span role="status" className="hint">
+          {sent}
+        </span>
+      )}
       {problem && (
         <div className="panel error" role="alert" style={{ flexBasis: '100%', marginBottom: 0 }}>
           <p style={{ margin: 0 }}>{problem.title}</p>

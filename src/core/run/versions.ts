@@ -22,7 +22,7 @@ export type RunChange =
    * again, a new tool-caller prompt asks the tool caller again, a new solver prompt re-solves;
    * steps whose calls come out unchanged still reuse their evidence.
    */
-  | { type: 'prompts'; roles: PromptRole[] };
+  | { type: 'prompts'; roles: readonly PromptRole[] };
 
 /** A version's parent, as the version needs it: its id and its steps as they ended. */
 export interface VersionParent {
