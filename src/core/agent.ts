@@ -68,6 +68,11 @@ export interface AgentOptions
   version?: { parent: VersionParent; change: RunChange };
   /** The prompts to use (the defaults when absent); recorded in `run-start`. */
   prompts?: PromptPreset;
+  /**
+   * Plan only (the planner eval): the plan is asked for and parsed, its steps are recorded as
+   * skipped ("plan only") without calling a tool or the solver, and the run ends done.
+   */
+  planOnly?: boolean;
 }
 
 export interface AgentOutcome {
@@ -84,6 +89,9 @@ export interface AgentRun {
   abort(): void;
   readonly done: Promise<AgentOutcome>;
 }
+
+/** Why the steps of a plan-only run did not run. */
+export const planOnlyReason = 'plan only: not run';
 
 /** Plans longer than this are cut unless the run says otherwise (`maxPlanSteps`). */
 export const defaultMaxPlanSteps = 300;
@@ -151,6 +159,7 @@ export function startRun(options: AgentOptions): AgentRun {
       return scheduler.restoreStep(step, { text: change.text, originalLength: change.text.length, truncated: false }, { kind: 'by-hand' });
     }
     if (change?.type === 'skip' && change.id === step.id) return scheduler.addStep(step, errors, { skipReason: 'skipped in this version' });
+    if (options.planOnly) return scheduler.addStep(step, errors, { skipReason: planOnlyReason });
     const handSet = cache?.handSetEvidence(step.id);
     if (handSet !== undefined) return scheduler.restoreStep(step, { text: handSet, originalLength: handSet.length, truncated: false }, { kind: 'by-hand' });
     const finished = finishedBefore.get(step.id);
@@ -276,6 +285,7 @@ export function startRun(options: AgentOptions): AgentRun {
       if (controller.signal.aborted || outcome.status === 'aborted') return finish('aborted', '', toErrorInfo(new RunAbortedError()));
       if (planned.error !== undefined) return finish('failed', '', toErrorInfo(planned.error));
       if (planned.stepCount === 0) return finish('failed', '', { name: 'PlanParseError', message: 'The planner wrote no steps.', hint: 'Rephrase the task, or check the planner model.' });
+      if (options.planOnly) return finish('done', '');
 
       emit({ type: 'solve-start' });
       const solveStarted = performance.now();
