@@ -122,7 +122,7 @@ export function EvalPage() {
       <h1>Tool-calling eval</h1>
       <p className="hint">
         {evalCases.length} plan steps, each with a toolkit and the call a careful function caller makes: the seed project's tools and tools no model has seen. Every
-        case goes through the distributor's own model path (prompt, JSON Schema constraint, validation). <a href="./">Back to Stepwise</a>
+        case goes through the distributor's own model path (prompt, JSON Schema constraint, validation). <a href="./">Back to Stepwise</a> · <a href="./?view=planner-eval">Planner eval</a> (many tasks, planners and prompt presets)
       </p>
       {recommendation && (
         <p className="hint">

@@ -369,8 +369,10 @@ export async function restoreAfterReload(): Promise<void> {
   const { runIndex, updateRunSummary } = store();
   // Imported runs were never running here: they replay, so they are never "interrupted".
   for (const run of runIndex) if (unfinishedPhases.has(run.status) && !run.imported) updateRunSummary(run.id, { status: 'interrupted' });
-  const latest = store().runIndex[0];
-  if (latest && !live) await openRun(latest.id);
+  // `?run=<id>` (a link from the planner eval) opens that run; otherwise the most recent one.
+  const linked = new URLSearchParams(globalThis.location?.search ?? '').get('run');
+  const target = store().runIndex.find((run) => run.id === linked) ?? store().runIndex[0];
+  if (target && !live) await openRun(target.id);
 }
 
 /** Shows a run from the history; events that fail their schema are left out and named once. */

@@ -65,6 +65,8 @@ export interface RunsSlice {
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
   updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
+  /** Adds a run to the history without showing it (the planner eval's runs). */
+  addRunSummary: (summary: RunSummary) => void;
   forgetRun: (runId: string) => void;
 }
 
@@ -145,6 +147,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),
+  addRunSummary: (summary) => set((state) => ({ runIndex: state.runIndex.some((run) => run.id === summary.id) ? state.runIndex : [summary, ...state.runIndex] })),
   updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
   forgetRun: (runId) =>
     set((state) => ({

@@ -183,6 +183,9 @@ export function PromptSettings({ task }: { task: string }) {
       {roles.map((role) => (
         <PromptEditor key={role} role={role} template={templates[role]} task={task} onChange={(text) => setTemplate(role, text)} />
       ))}
+      <p className="hint">
+        To compare presets over many tasks and planners, open the <a href="./?view=planner-eval">Planner eval</a>.
+      </p>
       <p>
         <button type="button" disabled={!hasRun} onClick={() => void rerunWithPrompts()} title="A version of the run on screen: steps whose calls come out the same keep their evidence">
           Run the run on screen again with these prompts
