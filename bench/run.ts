@@ -30,6 +30,7 @@ import { resolve } from 'node:path';
 import type { ScriptRule } from '../e2e/fixtures/planner-server.ts';
 import { runPageBench } from './page.ts';
 import { runRerunBench } from './rerun.ts';
+import { measureTraceWeight } from './trace-weight.ts';
 import { startRun } from '../src/core/agent.ts';
 import { createDistributor } from '../src/core/dispatch/distributor.ts';
 import { createOpenAIEngine } from '../src/core/llm/openai-engine.ts';
@@ -523,6 +524,11 @@ async function main(): Promise<void> {
     console.log(`  version makes one tool call: ${verdict(rerun.goals.oneToolCall)}; one solver call: ${verdict(rerun.goals.oneSolverCall)}`);
     console.log(`  version ≥ ${rerun.goals.speedup.target}x faster: ${rerun.speedup.toFixed(2)}x — ${verdict(rerun.goals.speedup.met)}`);
 
+    const weight = await measureTraceWeight();
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    console.log(`\ntrace weight: a ${weight.steps}-step run with ${weight.modelCalls} model calls exports to ${kb(weight.withCallsBytes)} (${kb(weight.withoutCallsBytes)} without its calls);`);
+    console.log(`  the calls' events weigh ${kb(weight.callsStoredBytes)} with long texts stored once, ${kb(weight.callsInlineBytes)} written out in every request`);
+
     const report = {
       generated_at: new Date().toISOString(),
       time_scale: timeScale,
@@ -537,6 +543,7 @@ async function main(): Promise<void> {
       total_bound_ms: round(totalBound),
       overall_bound_speedup: round(totalSequential / totalBound, 2),
       overhead_ms_per_step: round(overhead.msPerStep, 4),
+      trace_weight: weight,
       rerun: { ...rerun, speedup: round(rerun.speedup, 2), fresh: { ...rerun.fresh, ms: round(rerun.fresh.ms) }, version: { ...rerun.version, ms: round(rerun.version.ms) } },
       goals: {
         speedup: { target: goals.speedup, value: round(overallSpeedup, 2), met: speedupMet },
