@@ -25,14 +25,15 @@ export function evalPresets(): PromptPreset[] {
   return [...allPromptPresets(settings), { name: currentPromptsName, templates: settings.prompts.templates }];
 }
 
-export function configurationLabel(input: EvalConfigurationInput): string {
+/** "2. model @ host · preset": numbered, so two alike configurations can be told apart. */
+export function configurationLabel(input: EvalConfigurationInput, index: number): string {
   let host = input.url;
   try {
     host = new URL(input.url).host;
   } catch {
     // Shown as typed; the run says what is wrong with it.
   }
-  return `${input.model} @ ${host} · ${input.preset}`;
+  return `${index + 1}. ${input.model} @ ${host} · ${input.preset}`;
 }
 
 /**
@@ -51,12 +52,12 @@ export async function runEvalFromPage(options: {
 }): Promise<PlanMeasure[]> {
   const { settings, addRunSummary, updateRunSummary } = useAppStore.getState();
   const presets = evalPresets();
-  const configurations = options.configurations.map((input) => {
+  const configurations = options.configurations.map((input, index) => {
     const url = input.url.trim().replace(/\/+$/, '');
     const sameEndpoint = url === settings.planner.url.trim().replace(/\/+$/, '');
     return {
       id: input.id,
-      label: configurationLabel(input),
+      label: configurationLabel(input, index),
       planner: createOpenAIEngine({ baseUrl: url, model: input.model.trim(), apiKey: sameEndpoint && settings.planner.apiKey ? settings.planner.apiKey : undefined, structuredOutput: settings.planner.structuredOutput }),
       prompts: presets.find((preset) => preset.name === input.preset) ?? (presets[0] as PromptPreset),
     };

@@ -64,7 +64,7 @@ function PlannerEval() {
     if (incomplete) return setProblem('Every configuration needs a planner URL and a model.');
     setProblem(null);
     setMeasures([]);
-    setLabels(new Map(configurations.map((item) => [item.id, configurationLabel(item)])));
+    setLabels(new Map(configurations.map((item, index) => [item.id, configurationLabel(item, index)])));
     const abort = new AbortController();
     setController(abort);
     setProgress({ done: 0, total: parsed.tasks.length * configurations.length });
