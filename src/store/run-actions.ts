@@ -462,7 +462,7 @@ export async function sendActiveOtlp(): Promise<{ ok: boolean; message: string; 
   if (url.trim() === '') return { ok: false, message: 'No OpenTelemetry endpoint is set.', hint: 'Enter one in Settings → OpenTelemetry, for example http://127.0.0.1:4318.' };
   const payload = await activeRunOtlp();
   if (!payload) return { ok: false, message: 'There is no run on screen to send.' };
-  const { sendOtlp, otlpTracesUrl } = await import('../core/trace/otlp.ts');
+  const { sendOtlp, otlpTracesUrl } = await import('../core/trace/otlp-send.ts');
   try {
     await sendOtlp(url.trim(), payload, { headers: parseHeaderLines(headers) });
     const spans = payload.resourceSpans.reduce((total, resource) => total + resource.scopeSpans.reduce((sum, scope) => sum + scope.spans.length, 0), 0);

@@ -9,7 +9,8 @@ import type { ChatEngine, ChatRequest, ChatResult } from '../llm/types.ts';
 import type { RunEvent } from '../run/events.ts';
 import { stubTool } from '../run/scheduler-stubs.ts';
 import type { Tool } from '../tools/types.ts';
-import { OtlpSendError, otlpSpanId, otlpTraceId, otlpTracesUrl, runToOtlp, sendOtlp, type OtlpAnyValue, type OtlpExport, type OtlpSpan } from './otlp.ts';
+import { otlpSpanId, otlpTraceId, runToOtlp, type OtlpAnyValue, type OtlpExport, type OtlpSpan } from './otlp.ts';
+import { OtlpSendError, otlpTracesUrl, sendOtlp } from './otlp-send.ts';
 
 const secret = 'hunter2-Secret-Value-42';
 const task = `Is the Eiffel Tower older than 5 years? (account ${secret})`;
