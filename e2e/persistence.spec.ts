@@ -35,6 +35,12 @@ test('reload mid-run: the run shows as interrupted and resumes without repeating
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'interrupted' })).toBeVisible();
   await expect(plan.getByRole('listitem', { name: /^#E1 search_wiki done/ })).toContainText('Evidence');
+  // The step that was in flight, and the run, read "interrupted", not "running".
+  await expect(plan.getByRole('listitem', { name: /^#E2 search_wiki interrupted/ })).toBeVisible();
+  await expect(plan.getByRole('listitem', { name: /running/ })).toHaveCount(0);
+  await expect(page.locator('.run-status')).toHaveText(/^Interrupted/);
+  // The Task box shows the task of the run on screen.
+  await expect(page.getByRole('textbox', { name: 'Task' })).toHaveValue('Look up two landmarks.');
   await expect(page.getByRole('region', { name: 'History' })).toContainText('interrupted');
 
   holdSecond = false;

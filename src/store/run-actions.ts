@@ -68,7 +68,14 @@ export async function resumeRun(runId: string): Promise<void> {
   // An imported trace's plan was written by someone else: it never runs by itself.
   if (summary.imported) return store().setNotice({ message: 'An imported run replays; it is never resumed.', hint: 'Use "Run this plan…" to run its steps, each with your approval.' });
   const events = await eventLog.read(runId);
-  await launch(runId, summary.task, { resume: events, show: () => store().showRun(runId, events, summary) });
+  await launch(runId, summary.task, {
+    resume: events,
+    show: () => {
+      // Running again: no longer shown as interrupted.
+      store().updateRunSummary(runId, { status: 'running' });
+      store().showRun(runId, events, summary);
+    },
+  });
 }
 
 /**
@@ -269,7 +276,7 @@ export function approveAndTrust(id: string, toolName: string, call?: ToolCall): 
   return approved;
 }
 /** What the solver is asked when a plan written by hand comes with no task. */
-const reportTask = 'Report what each step of the plan found.';
+export const reportTask = 'Report what each step of the plan found.';
 
 /**
  * Runs a plan written in the editor, with no planner call. With `parentRunId` (Edit plan) it is
@@ -418,9 +425,11 @@ export async function deleteRun(runId: string): Promise<void> {
 // The trace being replayed, if any; like `live`, a handle rather than state.
 let replaying: { replay: TraceReplay; controller: AbortController } | null = null;
 
-function stopReplay(): void {
+/** Stops a replay where it is: what was shown stays. */
+export function stopReplay(): void {
   replaying?.controller.abort();
   replaying = null;
+  if (store().replayStatus !== 'idle') store().setReplayStatus('idle');
 }
 
 /** The run on screen as a trace file, without API keys, auth headers or any secret the page knows. */
@@ -524,5 +533,19 @@ export function resumeReplay(): void {
 }
 
 export function setReplaySpeed(speed: number): void {
+  store().setReplaySpeedValue(speed);
   replaying?.replay.setSpeed(speed);
+}
+
+/** Step during a replay: on to the next step that starts or ends, then paused. */
+export function stepReplay(): void {
+  if (!replaying) return;
+  replaying.replay.step();
+  store().setReplayStatus(replaying?.replay.finished ? 'idle' : 'paused');
+  flushRunEvents();
+}
+
+/** Whether a replay is under way (playing or paused): the run controls drive it then. */
+export function isReplaying(): boolean {
+  return replaying !== null;
 }

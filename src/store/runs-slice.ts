@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { z } from 'zod';
 import type { RunEvent } from '../core/run/events.ts';
-import { createRunState, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
+import { createRunState, interruptedRun, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
 import type { AppState } from './store.ts';
 
 /** One entry of the run history. */
@@ -52,6 +52,8 @@ export interface RunsSlice {
   notice: { message: string; hint?: string } | null;
   /** Whether a trace is being replayed. */
   replayStatus: 'idle' | 'playing' | 'paused';
+  /** The replay speed chosen (`Infinity`: instant); demos and Replay both use it. */
+  replaySpeed: number;
 
   showRun: (runId: string, events: readonly RunEvent[], summary: Omit<RunSummary, 'status' | 'stepCount'>) => void;
   applyEvent: (runId: string, event: RunEvent) => void;
@@ -64,6 +66,7 @@ export interface RunsSlice {
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
+  setReplaySpeedValue: (speed: number) => void;
   updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
   /** Adds a run to the history without showing it (the planner eval's runs). */
   addRunSummary: (summary: RunSummary) => void;
@@ -105,11 +108,14 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
+  replaySpeed: 1,
 
   showRun: (runId, events, summary) =>
     set((state) => {
-      const activeRun = fold(events);
-      const known = state.runIndex.some((run) => run.id === runId);
+      const stored = state.runIndex.find((run) => run.id === runId);
+      // A run the page closed on is shown as interrupted, not as still running.
+      const activeRun = stored?.status === 'interrupted' ? interruptedRun(fold(events)) : fold(events);
+      const known = stored !== undefined;
       const entry: RunSummary = { ...summary, status: activeRun.status, stepCount: activeRun.steps.length };
       return {
         activeRunId: runId,
@@ -147,6 +153,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),
+  setReplaySpeedValue: (replaySpeed) => set({ replaySpeed }),
   addRunSummary: (summary) => set((state) => ({ runIndex: state.runIndex.some((run) => run.id === summary.id) ? state.runIndex : [summary, ...state.runIndex] })),
   updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
   forgetRun: (runId) =>

@@ -1,6 +1,12 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PauseReason } from '../core/run/events.ts';
+import type { RunPhase } from '../core/run/run-state.ts';
 import {
   continueRun,
+  reportTask,
+  stepReplay,
+  stopReplay,
   exportActiveOtlp,
   exportActiveTrace,
   sendActiveOtlp,
@@ -125,21 +131,77 @@ function BreakAt() {
   );
 }
 
+/** What the run is doing, in words, like a debugger's status bar: "Paused before #E3 (breakpoint)". */
+function RunStatusLine() {
+  const phase = useAppStore((state) => state.activeRun?.status ?? 'idle');
+  const paused = useAppStore((state) => state.activeRun?.paused ?? false);
+  const held = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'paused').map((step) => `${step.id}${step.pauseReason ? ` (${pauseWords[step.pauseReason]})` : ''}`) ?? []));
+  const waiting = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'waiting-for-approval').map((step) => step.id) ?? []));
+  const replay = useAppStore((state) => state.replayStatus);
+  const speed = useAppStore((state) => state.replaySpeed);
+  const live = (phase === 'planning' || phase === 'running' || phase === 'solving') && hasLiveRun();
+  let text: string;
+  let state: string = phase;
+  if (replay !== 'idle') {
+    text = `${replay === 'paused' ? 'Replay paused' : 'Replaying'} (${speed === Infinity ? 'instant' : `${speed}×`})`;
+    state = replay === 'paused' ? 'paused' : 'replaying';
+  } else if (live && waiting.length > 0) {
+    text = `Waiting for approval of ${waiting.join(', ')}`;
+    state = 'waiting';
+  } else if (live && paused) {
+    text = held.length > 0 ? `Paused before ${held.join(', ')}` : 'Paused';
+    state = 'paused';
+  } else text = phaseWords[phase];
+  return (
+    <span className="run-status" data-state={state} aria-live="polite">
+      {text}
+    </span>
+  );
+}
+
+const phaseWords: Record<RunPhase, string> = {
+  idle: 'Ready',
+  planning: 'Planning…',
+  running: 'Running',
+  solving: 'Writing the answer…',
+  done: 'Done',
+  failed: 'Failed',
+  aborted: 'Stopped',
+  interrupted: 'Interrupted (the page closed while it ran)',
+};
+
+const pauseWords: Record<PauseReason, string> = {
+  'breakpoint-step': 'breakpoint',
+  'breakpoint-tool': 'tool breakpoint',
+  'single-step': 'step',
+  'pause-before-each': 'pause before each step',
+  user: 'paused',
+};
+
+/** The key that goes with \ and ' for Continue and Step: ⌘ on macOS, Ctrl elsewhere. */
+const modifierKey = /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '') ? '⌘' : 'Ctrl';
+
+const exampleTask = "What movies did the director of 'Killers of the Flower Moon' direct? List one of them and search it on bilibili.";
+
 /** Task box and debugger controls. */
 function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task: string) => void; onWritePlan: () => void }) {
   const phase = useAppStore((state) => state.activeRun?.status ?? 'idle');
   const paused = useAppStore((state) => state.activeRun?.paused ?? false);
   const running = phase === 'planning' || phase === 'running' || phase === 'solving';
   const live = running && hasLiveRun();
+  // During a replay, Pause, Step, Continue and Stop drive the replay.
+  const replay = useAppStore((state) => state.replayStatus);
+  const replaying = replay !== 'idle';
 
   const keys = useMemo(
     () => ({
-      runOrContinue: () => (live ? continueRun() : void runTask(task)),
-      step: () => (live ? stepRun() : void runTask(task, { paused: true })),
-      stop: stopRun,
+      runOrContinue: () => (replaying ? resumeReplay() : live ? continueRun() : void runTask(task)),
+      continue: () => (replaying ? resumeReplay() : live ? continueRun() : undefined),
+      step: () => (replaying ? stepReplay() : live ? stepRun() : void runTask(task, { paused: true })),
+      stop: () => (replaying ? stopReplay() : stopRun()),
       toggleBreakpoint,
     }),
-    [live, task],
+    [live, replaying, task],
   );
   useKeyboardShortcuts(keys);
 
@@ -153,7 +215,7 @@ function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task:
     >
       <textarea
         aria-label="Task"
-        placeholder="What movies did the director of 'Killers of the Flower Moon' direct? List one of them and search it on bilibili."
+        placeholder={`Type a task, for example: ${exampleTask}`}
         value={task}
         onChange={(event) => setTask(event.target.value)}
         onKeyDown={(event) => {
@@ -167,26 +229,28 @@ function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task:
         <button type="submit" className="primary" disabled={live} title="Run (F5)">
           Run
         </button>
-        <button type="button" onClick={pauseRun} disabled={!live || paused} title="Pause">
+        <button type="button" onClick={replaying ? pauseReplay : pauseRun} disabled={replaying ? replay !== 'playing' : !live || paused} title="Pause">
           Pause
         </button>
-        <button type="button" onClick={keys.step} disabled={live ? false : !task.trim()} title="Step (F10)">
+        <button type="button" onClick={keys.step} disabled={replaying || live ? false : !task.trim()} title={`Step (F10 or ${modifierKey}+')`}>
           Step
         </button>
-        <button type="button" onClick={continueRun} disabled={!live || !paused} title="Continue (F5)">
+        <button type="button" onClick={keys.continue} disabled={replaying ? replay !== 'paused' : !live || !paused} title={`Continue (F5, F8 or ${modifierKey}+\\)`}>
           Continue
         </button>
-        <button type="button" onClick={stopRun} disabled={!live} title="Stop (Shift+F5)">
+        <button type="button" onClick={keys.stop} disabled={!replaying && !live} title="Stop (Shift+F5)">
           Stop
         </button>
+        {task.trim() === '' && (
+          <button type="button" onClick={() => setTask(exampleTask)} title={exampleTask}>
+            Use the example
+          </button>
+        )}
         <button type="button" onClick={onWritePlan} title="Write a plan by hand and run it without the planner">
           Write a plan
         </button>
         <BreakAt />
-        <span className="hint" aria-live="polite">
-          {phase}
-          {paused && live ? ', paused' : ''}
-        </span>
+        <RunStatusLine />
       </div>
     </form>
   );
@@ -261,7 +325,7 @@ function Welcome() {
   if (hasRuns || demos.length === 0) return null;
   async function watch(demo: DemoEntry) {
     const imported = importTrace(await (await fetch(`${import.meta.env.BASE_URL}demos/${demo.file}`)).text());
-    if (imported.ok) startReplay(imported.trace, 1);
+    if (imported.ok) startReplay(imported.trace, useAppStore.getState().replaySpeed);
   }
   return (
     <section className="panel" aria-label="Welcome">
@@ -305,7 +369,7 @@ function TimelinePanel() {
 
 function TracePanel() {
   const activeRunId = useAppStore((state) => state.activeRunId);
-  const replayStatus = useAppStore((state) => state.replayStatus);
+  const speed = useAppStore((state) => state.replaySpeed);
   return (
     <TraceControls
       onExport={exportActiveTrace}
@@ -315,9 +379,7 @@ function TracePanel() {
       exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
       onImport={openTrace}
       onReplay={startReplay}
-      replayStatus={replayStatus}
-      onPauseReplay={pauseReplay}
-      onResumeReplay={resumeReplay}
+      speed={speed}
       onSpeedChange={setReplaySpeed}
       demosUrl={`${import.meta.env.BASE_URL}demos/index.json`}
     />
@@ -369,6 +431,16 @@ function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [task, setTask] = useState('');
+  // The Task box follows the run on screen (a demo, an import, History, a version): Run then
+  // starts the task that is displayed. Adjusted while rendering, as React advises for this.
+  const shownRunId = useAppStore((state) => state.activeRunId);
+  // A run just started has no events yet: its summary has the task.
+  const shownTask = useAppStore((state) => state.activeRun?.task || state.runIndex.find((run) => run.id === state.activeRunId)?.task);
+  const [followedRunId, setFollowedRunId] = useState<string | null>(null);
+  if (shownRunId !== followedRunId) {
+    setFollowedRunId(shownRunId);
+    if (shownRunId !== null && shownTask !== undefined && shownTask !== reportTask) setTask(shownTask);
+  }
   const [planEditor, setPlanEditor] = useState<PlanEditorTarget | null>(null);
   const zeroServer = useZeroServerDefault();
   const [toolsOpen, setToolsOpen] = useState(false);

@@ -109,6 +109,7 @@ export function stepStatusColor(status: StepStatus): string {
     case 'ready':
     case 'skipped':
     case 'stale':
+    case 'interrupted':
       return 'var(--muted, #6b7280)';
     default:
       return assertNever(status);

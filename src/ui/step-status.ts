@@ -21,6 +21,8 @@ export function statusLabel(status: StepStatus): string {
       return 'skipped';
     case 'stale':
       return 'stale';
+    case 'interrupted':
+      return 'interrupted';
     default:
       return assertNever(status);
   }

@@ -18,8 +18,6 @@ function setup(props: Partial<TraceControlsProps> = {}) {
     onExport: vi.fn(() => killersTrace),
     onImport: vi.fn(),
     onReplay: vi.fn(),
-    onPauseReplay: vi.fn(),
-    onResumeReplay: vi.fn(),
     onSpeedChange: vi.fn(),
   };
   const view = render(<TraceControls {...handlers} {...props} />);
@@ -139,18 +137,17 @@ describe('TraceControls', () => {
     expect(options).toEqual(['0.5×', '1×', '2×', '4×', 'instant']);
   });
 
-  it('holds and resumes a replay in progress', () => {
-    const { onPauseReplay, onResumeReplay, rerender } = setup({ replayStatus: 'idle' });
-    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Hold replay' }).disabled).toBe(true);
-    const props = { onExport: () => killersTrace, onImport: vi.fn(), onReplay: vi.fn(), onPauseReplay, onResumeReplay };
-    rerender(<TraceControls {...props} replayStatus="playing" />);
-    fireEvent.click(screen.getByRole('button', { name: 'Hold replay' }));
-    expect(onPauseReplay).toHaveBeenCalledOnce();
-    rerender(<TraceControls {...props} replayStatus="paused" />);
-    const resume = screen.getByRole('button', { name: 'Resume replay' });
-    expect(resume.getAttribute('aria-pressed')).toBe('true');
-    fireEvent.click(resume);
-    expect(onResumeReplay).toHaveBeenCalledOnce();
+  it('follows a controlled speed and reports a new one', () => {
+    const onSpeedChange = vi.fn();
+    const { rerender } = setup({ speed: 2, onSpeedChange });
+    const select = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Replay speed' });
+    expect(select.value).toBe('2');
+    fireEvent.change(select, { target: { value: 'instant' } });
+    expect(onSpeedChange).toHaveBeenCalledWith(Infinity);
+    rerender(<TraceControls onExport={() => killersTrace} onImport={vi.fn()} onReplay={vi.fn()} speed={Infinity} onSpeedChange={onSpeedChange} />);
+    expect(select.value).toBe('instant');
+    // Replays are driven by the run controls (Pause, Step, Continue): no button of its own.
+    expect(screen.queryByRole('button', { name: /hold|resume/i })).toBeNull();
   });
 
   it('lists the demos from /demos/index.json and replays the one chosen', async () => {

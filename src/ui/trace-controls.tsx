@@ -35,10 +35,8 @@ export interface TraceControlsProps {
   onImport: (trace: StepwiseTrace) => void;
   /** Play `trace` back at `speed` (`Infinity`: at once). Called by Replay and by choosing a demo. */
   onReplay: (trace: StepwiseTrace, speed: number) => void;
-  /** Where the current replay stands (default `idle`). */
-  replayStatus?: ReplayStatus;
-  onPauseReplay?: () => void;
-  onResumeReplay?: () => void;
+  /** The replay speed (controlled); without it the component keeps its own. */
+  speed?: number;
   /** The speed was changed; a replay in progress should follow it. */
   onSpeedChange?: (speed: number) => void;
   /** The demo list (default `/demos/index.json`); demo files are resolved next to it. */
@@ -81,14 +79,13 @@ export function TraceControls({
   onSendOtlp,
   onImport,
   onReplay,
-  replayStatus = 'idle',
-  onPauseReplay,
-  onResumeReplay,
+  speed: controlledSpeed,
   onSpeedChange,
   demosUrl = '/demos/index.json',
 }: TraceControlsProps) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const [speed, setSpeed] = useState(1);
+  const [ownSpeed, setSpeed] = useState(1);
+  const speed = controlledSpeed ?? ownSpeed;
   const [loaded, setLoaded] = useState<StepwiseTrace | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [demos, setDemos] = useState<DemoEntry[] | null>(null);
@@ -198,8 +195,6 @@ export function TraceControls({
     onSpeedChange?.(chosen);
   };
 
-  const playing = replayStatus === 'playing';
-  const held = replayStatus === 'paused';
   return (
     <div className="trace-controls controls">
       <ExportMenu
@@ -224,10 +219,6 @@ export function TraceControls({
           </option>
         ))}
       </select>
-      {/* Not "Pause"/"Continue": those names belong to the run's own controls. */}
-      <button type="button" onClick={held ? onResumeReplay : onPauseReplay} disabled={!playing && !held} aria-pressed={held}>
-        {held ? 'Resume replay' : 'Hold replay'}
-      </button>
       <select aria-label="Demos" value="" onChange={(event) => void openDemo(event)} disabled={!demos || demos.length === 0} title={demosProblem ?? 'Watch a recorded run'}>
         <option value="">{demos ? (demos.length > 0 ? 'Demos…' : 'No demos') : demosProblem ? 'Demos unavailable' : 'Loading demos…'}</option>
         {demos?.map((demo) => (

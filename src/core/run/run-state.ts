@@ -16,7 +16,9 @@ export type StepStatus =
   | 'done'
   | 'failed'
   | 'skipped'
-  | 'stale';
+  | 'stale'
+  /** Shown only: the page closed while the step was under way (see `interruptedRun`). */
+  | 'interrupted';
 
 /** The retry a step is waiting for. */
 export interface StepRetryState {
@@ -72,8 +74,8 @@ export interface StepState {
   reusableFrom?: string;
 }
 
-/** Where the run as a whole is. */
-export type RunPhase = 'idle' | 'planning' | 'running' | 'solving' | RunStatus;
+/** Where the run as a whole is; `interrupted`: the page closed while it ran (never from events alone). */
+export type RunPhase = 'idle' | 'planning' | 'running' | 'solving' | RunStatus | 'interrupted';
 
 /** The planner's output as it streamed, and what the parser said about it. */
 export interface PlanState {
@@ -460,6 +462,23 @@ function updateCall(calls: readonly ModelCallState[], callId: string, change: (c
     return next;
   }
   return calls;
+}
+
+const underWay = new Set<StepStatus>(['running', 'waiting-for-approval', 'paused', 'ready', 'pending', 'stale']);
+
+/**
+ * A run whose page closed while it ran, as it is shown after a reload: the run and every step
+ * that was under way or waiting read "interrupted" (Resume goes on from the events, not from this).
+ */
+export function interruptedRun(state: RunState): RunState {
+  if (state.status !== 'planning' && state.status !== 'running' && state.status !== 'solving') return state;
+  return {
+    ...state,
+    status: 'interrupted',
+    paused: false,
+    steps: state.steps.map((step) => (underWay.has(step.status) ? { ...step, status: 'interrupted' } : step)),
+    answer: state.answer.status === 'streaming' ? { ...state.answer, status: 'failed', error: { name: 'RunInterrupted', message: 'The page closed while the answer was being written.' } } : state.answer,
+  };
 }
 
 /** The state a list of events leads to, e.g. an imported trace: no models, no network. */

@@ -160,3 +160,27 @@ describe('replayTrace', () => {
     await expect(replay).resolves.toBeUndefined();
   });
 });
+
+describe('replayTrace step', () => {
+  it('pauses and emits up to the next step boundary, then the next, until the end', async () => {
+    const events: RunEvent[] = [
+      { type: 'run-start', at: 0, runId: 'r', task: 't', startedAt: '' },
+      { type: 'plan-start', at: 1000 },
+      { type: 'step-ready', at: 2000, id: '#E1' },
+      { type: 'call-start', at: 3000, id: '#E1', input: 'x', substitutions: [] },
+      { type: 'call-end', at: 4000, id: '#E1', durationMs: 1000 },
+      { type: 'evidence', at: 5000, id: '#E1', text: 'e', originalLength: 1, truncated: false },
+      { type: 'run-end', at: 6000, status: 'done' },
+    ];
+    const seen: string[] = [];
+    const replay = replayTrace(events, { onEvent: (event) => seen.push(event.type) });
+    replay.step();
+    expect(replay.paused).toBe(true);
+    expect(seen).toEqual(['run-start', 'plan-start', 'step-ready', 'call-start']);
+    replay.step();
+    expect(seen.slice(4)).toEqual(['call-end', 'evidence']);
+    replay.step();
+    expect(seen.at(-1)).toBe('run-end');
+    await expect(replay).resolves.toBeUndefined();
+  });
+});

@@ -25,6 +25,11 @@ export interface TraceReplayControls {
   resume(): void;
   /** Changes the speed from now on (`Infinity`: emit the rest at once). */
   setSpeed(speed: number): void;
+  /**
+   * Pauses (when playing) and emits the events up to and including the next one `isStop`
+   * accepts (by default the next step that starts or ends, or the answer), then stays paused.
+   */
+  step(isStop?: (event: RunEvent) => boolean): void;
   readonly paused: boolean;
   readonly speed: number;
   /** Events emitted so far. */
@@ -35,6 +40,11 @@ export interface TraceReplayControls {
 
 /** A replay: a promise that settles when the last event is out, with its controls attached. */
 export type TraceReplay = Promise<void> & TraceReplayControls;
+
+/** Where a replay's Step stops: a step starting or ending, the answer, the end of the run. */
+export function isStepBoundary(event: RunEvent): boolean {
+  return ['call-start', 'evidence', 'step-failed', 'step-skipped', 'solve-end', 'solve-failed', 'run-end'].includes(event.type);
+}
 
 /** How many events an instant replay emits before it lets the page breathe. */
 const instantBatchSize = 500;
@@ -167,6 +177,23 @@ export function replayTrace(events: readonly RunEvent[], options: TraceReplayOpt
       rebase();
       speed = checked;
       if (!paused && !settled) schedule(0);
+    },
+    step(isStop = isStepBoundary) {
+      if (settled) return;
+      if (!paused) controls.pause();
+      while (next < events.length) {
+        const index = next++;
+        anchorTrace = times[index] ?? anchorTrace;
+        const event = events[index] as RunEvent;
+        try {
+          options.onEvent(event, index);
+        } catch (error) {
+          return finish(error, true);
+        }
+        if (settled || isStop(event)) break;
+      }
+      anchorWall = Date.now();
+      if (next >= events.length) finish();
     },
     get paused() {
       return paused;

@@ -1,0 +1,92 @@
+import { expect, test, type Page } from '@playwright/test';
+import { configurePlanner, scriptPlanner } from './support/app.ts';
+
+const chainPlan = ['Plan: One.', '#E1 = calculator[1 + 1]', 'Plan: Two.', '#E2 = calculator[#E1 * 10]', 'Plan: Three.', '#E3 = calculator[#E2 + 1]'].join('\n');
+const step = (page: Page, id: string) => page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: new RegExp(`^${id} `) });
+const status = (page: Page) => page.locator('.run-status');
+
+test.beforeEach(async ({ page }) => {
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
+});
+
+test('the status line says where a paused run stopped; F8, Ctrl+\\ and Ctrl+\' continue and step', async ({ page }) => {
+  await scriptPlanner({ rules: [{ match: 'make plans', reply: chainPlan }, { match: 'Solve the following task', reply: 'It is 21 [#E3].' }] });
+  await page.goto('/');
+  await configurePlanner(page);
+  await expect(status(page)).toHaveText('Ready');
+  await page.getByRole('textbox', { name: 'Task' }).fill('Some arithmetic.');
+  const breakAt = page.getByRole('textbox', { name: 'Break at' });
+  for (const target of ['#E2', '#E3']) {
+    await breakAt.fill(target);
+    await breakAt.press('Enter');
+  }
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(status(page)).toHaveText('Paused before #E2 (breakpoint)');
+  await expect(status(page)).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByRole('button', { name: 'Continue' })).toHaveAttribute('title', /F8/);
+
+  // Ctrl+' steps: #E2 runs, #E3 is held again.
+  await page.locator('body').press("Control+'");
+  await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
+  await expect(status(page)).toHaveText(/^Paused before #E3/);
+  // F8 continues to the end.
+  await page.locator('body').press('F8');
+  await expect(status(page)).toHaveText('Done');
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('It is 21');
+
+  // Ctrl+\ continues too (a fresh run held at #E2 by its Break at).
+  await page.getByRole('button', { name: 'Remove breakpoint at #E3' }).click();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(status(page)).toHaveText('Paused before #E2 (breakpoint)');
+  await page.locator('body').press('Control+\\');
+  await expect(status(page)).toHaveText('Done');
+});
+
+test('the Task box follows the run on screen: History, a demo and the example', async ({ page }) => {
+  await scriptPlanner({ rules: [{ match: 'make plans', reply: 'Plan: One.\n#E1 = calculator[1 + 1]' }, { match: 'Solve the following task', reply: 'Two [#E1].' }] });
+  await page.goto('/');
+  const task = page.getByRole('textbox', { name: 'Task' });
+  // The placeholder is clearly an example, and one click uses it.
+  await expect(task).toHaveAttribute('placeholder', /^Type a task, for example:/);
+  await page.getByRole('button', { name: 'Use the example' }).click();
+  await expect(task).toHaveValue(/Killers of the Flower Moon/);
+  await expect(page.getByRole('button', { name: 'Use the example' })).toHaveCount(0);
+
+  await configurePlanner(page);
+  await task.fill('First question');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Two');
+  await task.fill('Second question');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Two');
+  await task.fill('Something I was typing');
+  await page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'First question', exact: true }).click();
+  await expect(task).toHaveValue('First question');
+
+  // A demo, replayed instantly from the speed menu: the box shows its task, the line says it replays.
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await page.getByRole('combobox', { name: 'Demos' }).selectOption({ label: 'Killers of the Flower Moon: director, films, bilibili' });
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
+  await expect(task).toHaveValue(/Killers of the Flower Moon/);
+});
+
+test('a replay says it is one, and Pause, Step and Continue drive it', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: '0.5×' });
+  // The Welcome panel's demo link plays at the chosen speed.
+  await page.getByRole('region', { name: 'Welcome' }).getByRole('button').first().click();
+  await expect(status(page)).toHaveText('Replaying (0.5×)');
+  await expect(page.getByRole('button', { name: /hold replay/i })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(status(page)).toHaveText('Replay paused (0.5×)');
+  const cards = page.getByRole('list', { name: 'Plan' }).getByRole('listitem');
+  const before = await cards.filter({ hasText: 'Evidence' }).count();
+  // Step: on to the next step that starts or ends, then paused again.
+  for (let index = 0; index < 3; index++) await page.getByRole('button', { name: 'Step' }).click();
+  await expect.poll(async () => cards.filter({ hasText: 'Evidence' }).count()).toBeGreaterThan(before);
+  await expect(status(page)).toHaveText(/^Replay paused/);
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
+  await expect(status(page)).toHaveText('Done');
+});
