@@ -83,6 +83,11 @@ test('save_file waits for approval; the person edits the arguments and approves'
   await expect(step(page, '#E1')).toHaveAccessibleName(/waiting for approval$/);
   const dialog = page.getByRole('dialog', { name: 'Approve save_file for #E1?' });
   await expect(dialog).toBeVisible();
+  // A modal dialog that takes focus; the status line says what the run waits for; Escape does not dismiss it.
+  await expect(dialog.locator(':focus')).toHaveCount(1);
+  await expect(page.locator('.run-status')).toHaveText('Waiting for approval of #E1');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
   await dialog.getByRole('textbox', { name: 'Arguments' }).fill('{"filename": "notes.txt", "content": "edited by a person"}');
   const download = page.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -91,6 +96,8 @@ test('save_file waits for approval; the person edits the arguments and approves'
   expect(await (await file.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString())).toBe('edited by a person');
   await expect(step(page, '#E1')).toHaveAccessibleName(/done$/);
   await expect(dialog).toHaveCount(0);
+  // The card says the arguments were the person's, not the planner's.
+  await expect(step(page, '#E1')).toContainText('Call edited by you at approval');
 });
 
 test('skipping a side-effect step in the approval dialog skips it and its dependents', async ({ page }) => {

@@ -1,8 +1,8 @@
 import { createOpenAIEngine } from '../core/llm/openai-engine.ts';
 import type { ChatEngine } from '../core/llm/types.ts';
 import { StepwiseError } from '../core/errors.ts';
+import { createInBrowserEngine, resolveInBrowserModel, type ModelTarget } from '../engines/model-choice.ts';
 import type { InBrowserChatEngine, ModelLoadProgress } from '../engines/types.ts';
-import { findCatalogModel, ggufCatalog, webLLMCatalog } from '../engines/model-catalog.ts';
 import type { EngineChoice, Settings } from './settings-slice.ts';
 
 /** The endpoint is not set up, and a role needs it. */
@@ -11,57 +11,16 @@ export class EngineSetupError extends StepwiseError {
 }
 
 // In-browser engines hold a loaded model: keep one per model across runs.
-const inBrowserEngines = new Map<string, InBrowserChatEngine>();
+const inBrowserEngines = new Map<string, Promise<InBrowserChatEngine>>();
 
-async function inBrowserEngine(choice: 'webgpu' | 'cpu', settings: Settings, onProgress: (progress: ModelLoadProgress) => void): Promise<InBrowserChatEngine> {
-  const engines = await import('../engines/index.ts');
-  const custom = settings.customModels;
-  if (choice === 'webgpu' && settings.models.webgpu === 'custom-webllm' && custom?.webgpu) {
-    const { modelId, modelUrl, modelLibraryUrl } = custom.webgpu;
-    const key = `webllm:custom:${modelId}:${modelUrl}:${modelLibraryUrl}`;
-    let engine = inBrowserEngines.get(key);
-    if (!engine) {
-      const appConfig = { model_list: [{ model_id: modelId, model: modelUrl, model_lib: modelLibraryUrl }] };
-      engine = engines.createWebLLMEngine({ modelId, appConfig, id: `webllm:${modelId}`, label: `WebGPU: ${modelId}`, onProgress });
-      inBrowserEngines.set(key, engine);
-    }
-    return engine;
-  }
-  if (choice === 'cpu' && settings.models.cpu === 'custom-gguf' && custom?.cpu) {
-    const modelUrl = new URL(custom.cpu.url, globalThis.location?.href).href;
-    const key = `wllama:custom:${modelUrl}`;
-    let engine = inBrowserEngines.get(key);
-    if (!engine) {
-      engine = engines.createWllamaEngine({ modelUrl, id: 'wllama:custom-gguf', label: `CPU: ${modelUrl.split(/[?#]/)[0]?.split('/').pop() ?? modelUrl}`, onProgress });
-      inBrowserEngines.set(key, engine);
-    }
-    return engine;
-  }
-  if (choice === 'webgpu') {
-    const entry = findCatalogModel(settings.models.webgpu) ?? webLLMCatalog.find((model) => !model.needsShaderF16);
-    if (!entry || entry.engine !== 'webllm') throw new EngineSetupError('No WebGPU model is chosen.', { hint: 'Pick a model in Settings.' });
-    const key = `webllm:${entry.modelId}`;
-    let engine = inBrowserEngines.get(key);
-    if (!engine) {
-      engine = engines.createWebLLMEngine({ modelId: entry.modelId, onProgress });
-      inBrowserEngines.set(key, engine);
-    }
-    return engine;
-  }
-  const entry = findCatalogModel(settings.models.cpu) ?? ggufCatalog.find((model) => !model.testModel);
-  if (!entry || entry.engine !== 'wllama') throw new EngineSetupError('No CPU model is chosen.', { hint: 'Pick a model in Settings.' });
-  const key = `wllama:${entry.id}`;
-  let engine = inBrowserEngines.get(key);
+function inBrowserEngine(choice: ModelTarget, settings: Settings, onProgress: (progress: ModelLoadProgress) => void): Promise<InBrowserChatEngine> {
+  const spec = resolveInBrowserModel(choice, settings);
+  let engine = inBrowserEngines.get(spec.key);
   if (!engine) {
-    engine = engines.createWllamaEngine({
-      modelUrl: new URL(entry.url, globalThis.location?.href).href,
-      id: key,
-      label: entry.label,
-      onProgress,
-      ...(entry.grammarOptions ? { grammarOptions: entry.grammarOptions } : {}),
-      ...(entry.metadataOverrides ? { metadataOverrides: entry.metadataOverrides } : {}),
-    });
-    inBrowserEngines.set(key, engine);
+    engine = createInBrowserEngine(spec, onProgress);
+    // A failed import must not stay cached: the next run tries again.
+    engine.catch(() => inBrowserEngines.delete(spec.key));
+    inBrowserEngines.set(spec.key, engine);
   }
   return engine;
 }

@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { indexedDbStorage } from './persistence.ts';
+import { createModelSlice, type ModelSlice } from './model-slice.ts';
 import { createRunsSlice, parseRunIndex, type RunsSlice } from './runs-slice.ts';
 import { createSettingsSlice, defaultSettings, type Settings, type SettingsSlice } from './settings-slice.ts';
 import { createToolkitSlice, type ToolkitSlice } from './toolkit-slice.ts';
 
-export type AppState = SettingsSlice & RunsSlice & ToolkitSlice;
+export type AppState = SettingsSlice & RunsSlice & ToolkitSlice & ModelSlice;
 
 const storeVersion = 2;
 
@@ -26,6 +27,7 @@ export const useAppStore = create<AppState>()(
       ...createSettingsSlice(...parts),
       ...createRunsSlice(...parts),
       ...createToolkitSlice(...parts),
+      ...createModelSlice(...parts),
     }),
     {
       name: 'stepwise',

@@ -1,11 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StepState } from '../core/run/run-state.ts';
-import { approveAndTrust, approveStep, reuseEarlierResult, skipStep } from '../store/run-actions.ts';
+import { approveAndTrust, approveStep, reuseEarlierResult, skipStep, stopRun } from '../store/run-actions.ts';
 import { allTools, setMcpServerTrust } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
-function ApprovalForm({ step }: { step: StepState }) {
+function ApprovalForm({ step, others }: { step: StepState; others: number }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  // A modal dialog: it takes focus, and the page waits for a decision.
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    return () => element?.close();
+  }, []);
   const [text, setText] = useState(() => JSON.stringify(step.call?.arguments ?? {}, null, 2));
   const [problem, setProblem] = useState<string | null>(null);
   const notice = useAppStore((state) => state.notice);
@@ -28,7 +35,13 @@ function ApprovalForm({ step }: { step: StepState }) {
   }
 
   return (
-    <div role="dialog" aria-modal="true" aria-labelledby="approval-title" className="panel" style={{ borderColor: 'var(--waiting)' }}>
+    <dialog
+      ref={dialog}
+      aria-labelledby="approval-title"
+      className="approval"
+      // Escape does not dismiss it: the step waits for approve, edit, skip, or stopping the run.
+      onCancel={(event) => event.preventDefault()}
+    >
       <h2 id="approval-title">
         Approve {step.call?.name} for {step.id}?
       </h2>
@@ -56,20 +69,20 @@ function ApprovalForm({ step }: { step: StepState }) {
           </button>
         )}
         <button onClick={() => skipStep(step.id)}>Skip</button>
+        <button onClick={stopRun} title="Stop the whole run (Shift+F5)">
+          Stop the run
+        </button>
       </div>
-    </div>
+      {others > 0 && <p className="hint">{others === 1 ? 'One more step waits' : `${others} more steps wait`} for approval after this one.</p>}
+    </dialog>
   );
 }
 
-/** The approval gate for side-effect tools: approve, edit the arguments, or skip. */
+/** The approval gate for side-effect tools, a modal dialog: approve, edit the arguments, trust, reuse, or skip. */
 export function ApprovalDialogs() {
   const waiting = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'waiting-for-approval') ?? []));
-  if (waiting.length === 0) return null;
-  return (
-    <>
-      {waiting.map((step) => (
-        <ApprovalForm key={step.id} step={step} />
-      ))}
-    </>
-  );
+  const [first] = waiting;
+  if (!first) return null;
+  // One at a time, in plan order: each is its own decision.
+  return <ApprovalForm key={first.id} step={first} others={waiting.length - 1} />;
 }

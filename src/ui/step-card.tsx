@@ -145,6 +145,8 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
   const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
   const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
   const dispatch = step.dispatch;
+  // The person changed the arguments in the approval dialog: say so, not how the first call came.
+  const editedAtApproval = dispatch !== undefined && step.call !== undefined && JSON.stringify(dispatch.call) !== JSON.stringify(step.call);
   const calls = useAppStore((state) => callCount(state.activeRun?.calls, step.id));
   return (
     <li
@@ -223,7 +225,8 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
       {step.call && (
         <div>
           <span className="hint">
-            Call{dispatch ? ` via ${pathLabels[dispatch.path]}${dispatch.engineId ? ` (${dispatch.engineId})` : ''}` : ''}
+            {editedAtApproval ? 'Call edited by you at approval' : 'Call'}
+            {dispatch ? ` (${editedAtApproval ? 'first written by ' : 'via '}${pathLabels[dispatch.path]}${dispatch.engineId ? `, ${dispatch.engineId}` : ''})` : ''}
             {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
             {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
           </span>

@@ -3,7 +3,7 @@ import type { Capabilities } from '../engines/capabilities.ts';
 import { recommendModel } from '../engines/model-catalog.ts';
 import type { Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
-import { hasPlannerEndpoint, sharedCapabilities } from './model-manager.tsx';
+import { hasPlannerEndpoint, sharedCapabilities } from '../store/model-actions.ts';
 
 /** What the zero-server default did. */
 export type ZeroServerDefault =
