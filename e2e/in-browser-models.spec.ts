@@ -163,3 +163,17 @@ test('zero-server default: with no planner endpoint the recommended in-browser e
   await page.getByRole('button', { name: 'Settings' }).click();
   for (const role of ['Planner', 'Tool caller', 'Solver']) await expect(page.getByRole('combobox', { name: role, exact: true })).toHaveValue('planner-endpoint');
 });
+
+test('no WebGPU adapter: Load WebGPU model is disabled and says why, and the CPU engine stays on offer', async ({ page, context }) => {
+  await blockInternet(context);
+  // A browser without WebGPU (Firefox on Linux, an old Safari, a blocklisted GPU).
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await page.goto('/');
+  const manager = await openSettings(page);
+  const load = manager.getByRole('button', { name: 'Load WebGPU model' });
+  await expect(load).toBeDisabled();
+  await expect(load).toHaveAccessibleDescription(/^This browser has no WebGPU adapter: use the CPU engine/);
+  await expect(manager.getByRole('button', { name: 'Load CPU model' })).toBeEnabled();
+});

@@ -226,7 +226,11 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         <div>
           <span className="hint">
             {editedAtApproval ? 'Call edited by you at approval' : 'Call'}
-            {dispatch ? ` (${editedAtApproval ? 'first written by ' : 'via '}${pathLabels[dispatch.path]}${dispatch.engineId ? `, ${dispatch.engineId}` : ''})` : ''}
+            {dispatch
+              ? editedAtApproval
+                ? ` (first written by ${pathLabels[dispatch.path]})`
+                : ` via ${pathLabels[dispatch.path]}${dispatch.engineId ? ` (${dispatch.engineId})` : ''}`
+              : ''}
             {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
             {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
           </span>
