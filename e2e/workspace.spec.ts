@@ -90,3 +90,23 @@ test('a replay says it is one, and Pause, Step and Continue drive it', async ({ 
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
   await expect(status(page)).toHaveText('Done');
 });
+
+test('the first run with nothing set up: one message, no stale progress bar, and two ways forward', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Use the example' }).click();
+  await page.getByRole('button', { name: 'Run' }).click();
+  // The in-browser default cannot download its model here (no internet): said once, in one place.
+  const problem = page.getByRole('alert').filter({ hasText: 'could not load' });
+  await expect(problem).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/could not load/)).toHaveCount(1);
+  await expect(page.getByRole('progressbar')).toHaveCount(0);
+  await expect(page.getByText(/runs in this page/)).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('No answer: the run failed');
+
+  await problem.getByRole('button', { name: 'Open Settings' }).click();
+  await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await problem.getByRole('button', { name: 'Watch a demo' }).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
+});

@@ -51,7 +51,9 @@ function showEvent(runId: string, event: RunEvent): void {
 }
 
 function showProblem(error: unknown): void {
-  store().setNotice({ message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) });
+  // A setup problem (no endpoint, no model) comes with the ways forward.
+  const setup = error instanceof StepwiseError && (error.name === 'EngineSetupError' || error.name === 'ModelLoadError');
+  store().setNotice({ message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}), ...(setup ? { actions: ['settings', 'demo'] } : {}) });
 }
 
 /** Starts a run of `task` with the current settings. `paused`: stop before the first step. */
@@ -178,6 +180,8 @@ async function launch(
     onEvent({ type: 'run-end', at: 0, status: 'failed', error: toErrorInfo(error) });
   } finally {
     if (live === run) live = null;
+    // A model that failed to load leaves no progress bar behind.
+    store().setModelProgress(null);
     flushRunEvents();
     await eventLog.flush();
   }

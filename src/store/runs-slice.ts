@@ -49,7 +49,7 @@ export interface RunsSlice {
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
-  notice: { message: string; hint?: string } | null;
+  notice: { message: string; hint?: string; /** Ways forward offered with it. */ actions?: ('settings' | 'demo')[] } | null;
   /** Whether a trace is being replayed. */
   replayStatus: 'idle' | 'playing' | 'paused';
   /** The replay speed chosen (`Infinity`: instant); demos and Replay both use it. */

@@ -48,11 +48,11 @@ import { UsagePanel } from './usage-panel.tsx';
 import { CallsPanel } from './calls-panel.tsx';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts';
 import { useZeroServerDefault } from './use-zero-server-default.ts';
+import { RunProblem, runProblem, WaysForward } from './run-problem.tsx';
 
 function PlanList() {
   const steps = useAppStore((state) => state.activeRun?.steps);
   const planErrors = useAppStore((state) => state.activeRun?.plan.errors);
-  const planError = useAppStore((state) => state.activeRun?.plan.error);
   const customTools = useAppStore((state) => state.customTools);
   const mcpStatus = useAppStore((state) => state.mcpStatus);
   const disabledTools = useAppStore((state) => state.settings.disabledTools);
@@ -61,11 +61,6 @@ function PlanList() {
   const toolNames = useMemo(() => enabledTools().map((tool) => tool.name), [customTools, mcpStatus, disabledTools]);
   return (
     <section>
-      {planError && (
-        <p className="error" role="alert">
-          {planError.message} {planError.hint && <span className="hint">{planError.hint}</span>}
-        </p>
-      )}
       {planErrors && planErrors.length > 0 && (
         <ul className="error">
           {planErrors.map((problem, index) => (
@@ -84,18 +79,13 @@ function PlanList() {
 
 function SummaryRegion() {
   const answer = useAppStore((state) => state.activeRun?.answer);
-  const runError = useAppStore((state) => state.activeRun?.error);
+  const failed = useAppStore((state) => runProblem(state.activeRun) !== undefined);
   return (
     <section className="panel" aria-label="Summary">
       <h2>Summary</h2>
-      {answer?.text ? <Markdown text={answer.text} /> : <p className="hint">{answer?.status === 'streaming' ? 'Writing…' : 'The answer appears here when the steps are done.'}</p>}
+      {answer?.text ? <Markdown text={answer.text} /> : !failed && <p className="hint">{answer?.status === 'streaming' ? 'Writing…' : 'The answer appears here when the steps are done.'}</p>}
       {answer?.reusedFrom && <p className="hint">The earlier run's answer: no evidence it reads changed in this version.</p>}
-      {answer?.error && <p className="error">{answer.error.message}</p>}
-      {runError && runError.name !== 'RunAbortedError' && (
-        <p className="error">
-          {runError.message} {runError.hint && <span className="hint">{runError.hint}</span>}
-        </p>
-      )}
+      {failed && <p className="hint">No answer: the run failed (the reason is above the plan).</p>}
     </section>
   );
 }
@@ -278,7 +268,7 @@ function VersionNote() {
   );
 }
 
-function Notice() {
+function Notice({ onOpenSettings }: { onOpenSettings: () => void }) {
   const notice = useAppStore((state) => state.notice);
   const progress = useAppStore((state) => state.modelProgress);
   const interrupted = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId && run.status === 'interrupted' && !run.imported));
@@ -293,9 +283,12 @@ function Notice() {
         </p>
       )}
       {notice && (
-        <p className="panel error" role="alert">
-          {notice.message} {notice.hint && <span className="hint">{notice.hint}</span>}
-        </p>
+        <div className="panel error" role="alert">
+          <p>
+            {notice.message} {notice.hint && <span className="hint">{notice.hint}</span>}
+          </p>
+          {notice.actions && <WaysForward onOpenSettings={onOpenSettings} />}
+        </div>
       )}
       {progress && (
         <p className="panel">
@@ -443,6 +436,8 @@ export function App() {
   }
   const [planEditor, setPlanEditor] = useState<PlanEditorTarget | null>(null);
   const zeroServer = useZeroServerDefault();
+  // The banner promised an in-browser model; once it failed to load, the problem says so instead.
+  const modelFailed = useAppStore((state) => runProblem(state.activeRun)?.name === 'ModelLoadError' || state.notice?.actions !== undefined);
   const [toolsOpen, setToolsOpen] = useState(false);
   useEffect(() => {
     void restoreAfterReload();
@@ -464,13 +459,14 @@ export function App() {
       </PanelBoundary>
       <main className="workspace">
         <div>
-          {zeroServer.status === 'in-browser' && (
+          {zeroServer.status === 'in-browser' && !modelFailed && (
             <p className="panel hint" role="status">
               {zeroServer.message}
             </p>
           )}
           <PanelBoundary name="Notices">
-            <Notice />
+            <Notice onOpenSettings={() => setSettingsOpen(true)} />
+            <RunProblem onOpenSettings={() => setSettingsOpen(true)} />
             <VersionNote />
             <ImportedRunPanel />
             <Welcome />
