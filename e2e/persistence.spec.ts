@@ -73,6 +73,13 @@ test('run history: open an earlier run, search, delete', async ({ page }) => {
   await expect(page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: /^#E1 calculator done/ })).toContainText('42');
   await history.getByRole('button', { name: 'Delete: First question' }).click();
   await expect(history).toContainText('No run matches.');
+  // Undo brings it back, with its events; deleting again sticks.
+  await page.getByRole('alert').filter({ hasText: 'Deleted “First question”' }).getByRole('button', { name: 'Undo' }).click();
+  await expect(history.getByRole('listitem')).toHaveCount(1);
+  await history.getByRole('button', { name: 'First question', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: /^#E1 calculator done/ })).toContainText('42');
+  await history.getByRole('button', { name: 'Delete: First question' }).click();
+  await expect(history).toContainText('No run matches.');
   await page.reload();
   await expect(page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'Second question', exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'First question', exact: true })).toHaveCount(0);

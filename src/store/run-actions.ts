@@ -420,10 +420,31 @@ export function closeComparison(): void {
 }
 
 /** Deletes a run and its events. */
+// Deleted runs keep their events for a while, so that Undo can bring them back.
+const pendingDeletions = new Map<string, ReturnType<typeof setTimeout>>();
+const undoWindowMs = 20_000;
+
+/** Deletes a run from History; its events go after a short while, and the notice offers Undo until then. */
 export async function deleteRun(runId: string): Promise<void> {
+  const summary = store().runIndex.find((run) => run.id === runId);
+  if (!summary) return;
   if (store().activeRunId === runId && live) stopRun();
+  await eventLog.flush();
   store().forgetRun(runId);
-  await eventLog.remove(runId);
+  const remove = () => {
+    pendingDeletions.delete(runId);
+    void eventLog.remove(runId);
+    if (store().notice?.undo === undo) store().setNotice(null);
+  };
+  const undo = () => {
+    clearTimeout(pendingDeletions.get(runId));
+    pendingDeletions.delete(runId);
+    store().addRunSummary(summary);
+    store().setNotice(null);
+  };
+  pendingDeletions.set(runId, setTimeout(remove, undoWindowMs));
+  const title = summary.task.length > 60 ? `${summary.task.slice(0, 60)}…` : summary.task;
+  store().setNotice({ message: `Deleted “${title}”.`, undo });
 }
 
 // The trace being replayed, if any; like `live`, a handle rather than state.

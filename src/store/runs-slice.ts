@@ -49,7 +49,7 @@ export interface RunsSlice {
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
-  notice: { message: string; hint?: string; /** Ways forward offered with it. */ actions?: ('settings' | 'demo')[] } | null;
+  notice: { message: string; hint?: string; /** Ways forward offered with it. */ actions?: ('settings' | 'demo')[]; /** Takes back what the notice reports (a deletion). */ undo?: () => void } | null;
   /** Whether a trace is being replayed. */
   replayStatus: 'idle' | 'playing' | 'paused';
   /** The replay speed chosen (`Infinity`: instant); demos and Replay both use it. */
@@ -154,7 +154,15 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),
   setReplaySpeedValue: (replaySpeed) => set({ replaySpeed }),
-  addRunSummary: (summary) => set((state) => ({ runIndex: state.runIndex.some((run) => run.id === summary.id) ? state.runIndex : [summary, ...state.runIndex] })),
+  addRunSummary: (summary) =>
+    set((state) => {
+      if (state.runIndex.some((run) => run.id === summary.id)) return {};
+      // Newest first: a run put back (Undo) returns to its place.
+      const at = state.runIndex.findIndex((run) => run.createdAt < summary.createdAt);
+      const runIndex = [...state.runIndex];
+      runIndex.splice(at < 0 ? runIndex.length : at, 0, summary);
+      return { runIndex };
+    }),
   updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
   forgetRun: (runId) =>
     set((state) => ({

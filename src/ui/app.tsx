@@ -288,6 +288,11 @@ function Notice({ onOpenSettings }: { onOpenSettings: () => void }) {
             {notice.message} {notice.hint && <span className="hint">{notice.hint}</span>}
           </p>
           {notice.actions && <WaysForward onOpenSettings={onOpenSettings} />}
+          {notice.undo && (
+            <button type="button" onClick={notice.undo}>
+              Undo
+            </button>
+          )}
         </div>
       )}
       {progress && (

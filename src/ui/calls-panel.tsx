@@ -3,7 +3,7 @@ import { callAsCurl, callAsJson, curlKeyVariable, readText, requestMessages } fr
 import type { ModelRole } from '../core/run/events.ts';
 import type { ModelCallState } from '../core/run/run-state.ts';
 import { useAppStore } from '../store/store.ts';
-import { CutText } from './cut-text.tsx';
+import { characters, CutText } from './cut-text.tsx';
 
 /**
  * Calls: every model request of the run on screen, like a browser's Network panel. One row per
@@ -243,7 +243,7 @@ function CallDetail({ call, blobs }: { call: ModelCallState; blobs: ReadonlyMap<
       {messages.map((message, index) => (
         <details key={index} open={message.role !== 'system'}>
           <summary>
-            {message.role} <span className="hint">({integer.format(message.content.length)} characters)</span>
+            {message.role} <span className="hint">({characters(message.content.length)})</span>
           </summary>
           <CutText text={message.content} />
         </details>
@@ -257,7 +257,7 @@ function CallDetail({ call, blobs }: { call: ModelCallState; blobs: ReadonlyMap<
       <h4>Response</h4>
       {call.reasoning !== '' && (
         <details>
-          <summary>Reasoning ({integer.format(call.reasoning.length)} characters)</summary>
+          <summary>Reasoning ({characters(call.reasoning.length)})</summary>
           <CutText text={call.reasoning} />
         </details>
       )}

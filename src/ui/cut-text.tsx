@@ -1,11 +1,11 @@
 import { useState } from 'react';
+import { count } from './format.ts';
 
 /** Characters shown before "Show all". */
 export const previewLength = 1500;
 /** Even "Show all" stops here: a 20 MB input or evidence would stall the page for seconds. */
 export const showAllLength = 200_000;
-const integer = new Intl.NumberFormat('en-US');
-export const characters = (count: number) => `${integer.format(count)} characters`;
+export const characters = (value: number) => count(value, 'character');
 
 /**
  * Long text cut to a preview, with a button for the rest (up to `showAllLength`; beyond that

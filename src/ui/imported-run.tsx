@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { count } from './format.ts';
 import { parsePlan } from '../core/plan/plan-parser.ts';
 import { formatPlanText } from '../core/plan/plan-text.ts';
 import { runImportedPlan } from '../store/run-actions.ts';
@@ -28,10 +29,10 @@ export function ImportedRunPanel() {
       {confirming && (
         <>
           <p>
-            These {steps.length} steps will run with <strong>your</strong> tools, settings and credentials. Each step that calls a tool waits for your approval first.
+            These {count(steps.length, 'step')} will run with <strong>your</strong> tools, settings and credentials. Each step that calls a tool waits for your approval first.
           </p>
           <pre className="mono" aria-label="Plan to run">
-            {planText.length > previewLength ? `${planText.slice(0, previewLength)}… (${planText.length - previewLength} more characters)` : planText}
+            {planText.length > previewLength ? `${planText.slice(0, previewLength)}… (${count(planText.length - previewLength, 'more character', 'more characters')})` : planText}
           </pre>
           {problems.length > 0 && (
             <ul className="error">

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { summaryColumns } from '../eval/planner-eval-table.ts';
+import { count } from './format.ts';
 import { measuresToCsv, parseTaskList, summarise, type PlanMeasure } from '../eval/planner-eval.ts';
 import { configurationLabel, currentPromptsName, evalPresets, runEvalFromPage, type EvalConfigurationInput } from '../store/planner-eval-actions.ts';
 import { currentPrompts } from '../store/settings-slice.ts';
@@ -125,7 +126,7 @@ function PlannerEval() {
           <button type="button" onClick={() => setTasksText(exampleTasks)}>
             Use the examples
           </button>
-          <span className="hint">{parsed.tasks.length} tasks</span>
+          <span className="hint">{count(parsed.tasks.length, 'task')}</span>
         </div>
         {parsed.problems.length > 0 && (
           <ul className="error" aria-label="Problems in the task list">

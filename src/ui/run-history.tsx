@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { compareRuns, deleteRun, openRun } from '../store/run-actions.ts';
+import { count } from './format.ts';
 import type { RunSummary } from '../store/runs-slice.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -39,7 +40,7 @@ export function RunHistory() {
             </button>
             <span className="hint">
               {' '}
-              {run.status}, {run.stepCount} steps, {new Date(run.createdAt).toLocaleString()}
+              {run.status}, {count(run.stepCount, 'step')}, {new Date(run.createdAt).toLocaleString()}
             </span>{' '}
             {activeRunId && run.id !== activeRunId && (
               <>
