@@ -52,8 +52,12 @@ test('a bad trace file is explained and loses nothing', async ({ page }, testInf
   const path = testInfo.outputPath('bad-trace.json');
   const { writeFile } = await import('node:fs/promises');
   await writeFile(path, JSON.stringify({ format: 'stepwise-trace', version: 1, run: { id: 'x', task: 't', createdAt: '' }, settings: {}, events: [{ type: 'teleport', at: 0 }] }));
+  const run = page.getByRole('button', { name: 'Run' });
+  const before = await run.boundingBox();
   await page.getByLabel('Trace file').setInputFiles(path);
   await expect(page.getByRole('alert')).toContainText('teleport');
+  // The message floats below the header: nothing moves.
+  expect(await run.boundingBox()).toEqual(before);
 });
 
 test('first open offers the demos; the classic one replays with no model and no network', async ({ page }) => {

@@ -110,3 +110,22 @@ test('the first run with nothing set up: one message, no stale progress bar, and
   await problem.getByRole('button', { name: 'Watch a demo' }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
 });
+
+test('a long input is written out once on its card, not three times', async ({ page }) => {
+  const long = `Summarise this carefully ${'and at length '.repeat(30)}`.trim();
+  await scriptPlanner({
+    rules: [
+      { match: 'Solve the following task', reply: 'Done [#E2].' },
+      { match: 'Summarise this carefully', reply: 'A summary.' },
+      { match: 'make plans', reply: `Plan: One.\n#E1 = calculator[6 * 7]\nPlan: Two.\n#E2 = llm[${long} with #E1]` },
+    ],
+  });
+  await page.goto('/');
+  await configurePlanner(page);
+  await page.getByRole('textbox', { name: 'Task' }).fill('Summarise.');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(step(page, '#E2')).toHaveAccessibleName(/done$/);
+  const text = (await step(page, '#E2').textContent()) ?? '';
+  expect(text.split(long).length - 1).toBe(1);
+  await expect(step(page, '#E2')).toContainText('‹the input above›');
+});

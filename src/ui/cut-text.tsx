@@ -11,10 +11,10 @@ export const characters = (value: number) => count(value, 'character');
  * Long text cut to a preview, with a button for the rest (up to `showAllLength`; beyond that
  * the text says how much is not shown, and the exported trace has all of it).
  */
-export function CutText({ text, className = 'mono' }: { text: string; className?: string }) {
+export function CutText({ text, className = 'mono', preview = previewLength }: { text: string; className?: string; preview?: number }) {
   const [showAll, setShowAll] = useState(false);
-  const long = text.length > previewLength;
-  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
+  const long = text.length > preview;
+  const shown = long && !showAll ? preview : Math.min(text.length, showAllLength);
   return (
     <>
       <div className={className}>

@@ -41,8 +41,12 @@ function SubstitutedInput({ text, substitutions }: { text: string; substitutions
 }
 
 /** A call's arguments as JSON, cut like the evidence when it is long. */
-function CallArguments({ call }: { call: unknown }) {
-  const json = useMemo(() => JSON.stringify(call), [call]);
+function CallArguments({ call, input }: { call: unknown; input?: string }) {
+  // A long input already shown above (after substitution) is not written out a third time.
+  const json = useMemo(
+    () => JSON.stringify(call, (_key, value: unknown) => (input !== undefined && input.length > 200 && value === input ? '‹the input above›' : value)),
+    [call, input],
+  );
   return <CutText text={json} />;
 }
 
@@ -213,7 +217,8 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
       ) : (
         <>
-          <CutText text={`${step.id} = ${step.tool}[${step.input}]`} />
+          {/* With the input shown after substitution below, the plan's line is a short preview. */}
+          <CutText text={`${step.id} = ${step.tool}[${step.input}]`} preview={step.substitutions && step.substitutions.length > 0 ? 160 : previewLength} />
           {step.substitutedInput !== undefined && step.substitutions && step.substitutions.length > 0 && (
             <div>
               <span className="hint">Input after substitution:</span>
@@ -234,7 +239,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
             {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
             {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
           </span>
-          <CallArguments call={step.call} />
+          <CallArguments call={step.call} input={step.substitutions && step.substitutions.length > 0 ? step.substitutedInput : step.input} />
         </div>
       )}
       {calls > 0 && (

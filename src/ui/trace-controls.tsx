@@ -233,7 +233,8 @@ export function TraceControls({
         </span>
       )}
       {problem && (
-        <div className="panel error" role="alert" style={{ flexBasis: '100%', marginBottom: 0 }}>
+        // Floats below the header: an import error does not push the controls around.
+        <div className="panel error trace-problem" role="alert">
           <p style={{ margin: 0 }}>{problem.title}</p>
           {problem.problems.length > 0 && (
             <ul style={{ margin: '0.3rem 0' }}>
