@@ -129,3 +129,34 @@ test('a long input is written out once on its card, not three times', async ({ p
   expect(text.split(long).length - 1).toBe(1);
   await expect(step(page, '#E2')).toContainText('‹the input above›');
 });
+
+for (const width of [360, 800]) {
+  test(`at ${width} px wide with a 30-step plan, the page is no wider than the window and every control is on screen`, async ({ page }) => {
+    const plan = Array.from({ length: 30 }, (_, index) => `Plan: Sum ${index + 1}.\n#E${index + 1} = calculator[${index} + 1]`).join('\n');
+    await scriptPlanner({ rules: [{ match: 'Solve the following task', reply: 'Done [#E1][#E3].' }, { match: 'make plans', reply: plan }] });
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/');
+    await configurePlanner(page);
+    await page.getByRole('textbox', { name: 'Task' }).fill('Thirty sums.');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect(status(page)).toHaveText('Done');
+    await page.getByRole('button', { name: 'Calls', exact: true }).click();
+    const overflow = await page.evaluate(() => {
+      const outside = [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+        .filter((element) => element.getClientRects().length > 0 && !element.closest('figure'))
+        .filter((element) => {
+          const box = element.getBoundingClientRect();
+          return box.left < -1 || box.right > window.innerWidth + 1;
+        })
+        .map((element) => `${element.tagName.toLowerCase()} "${(element.textContent ?? '').trim().slice(0, 30)}"`);
+      return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, outside };
+    });
+    expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+    expect(overflow.outside).toEqual([]);
+    for (const name of ['Run', 'Stop', 'Settings', 'Export']) {
+      const button = page.getByRole('button', { name, exact: true });
+      await button.scrollIntoViewIfNeeded();
+      await expect(button).toBeInViewport({ ratio: 1 });
+    }
+  });
+}
