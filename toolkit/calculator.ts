@@ -1,7 +1,7 @@
 import { assertNever } from '../src/core/errors.ts';
 import type { Tool } from '../src/core/tools/types.ts';
 import { calculationAnswerSchema, maxExpressionChars, maxMatrixElements, type CalculationOutcome, type CalculationRequest } from './shared/math-protocol.ts';
-import { capOutput } from './shared/text.ts';
+import { capOutput, countOf } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'calculator';
@@ -136,7 +136,9 @@ export const calculator: Tool = {
     const expression = normaliseExpression(String(args.expression ?? ''));
     if (expression === '') throw new ToolError(toolName, 'the expression is empty.', { hint: 'Give an expression such as 2 * (3 + 4).' });
     if (expression.length > maxExpressionChars) {
-      throw new ToolError(toolName, `the expression has ${expression.length} characters; the calculator takes at most ${maxExpressionChars}.`);
+      throw new ToolError(toolName, `the expression has ${countOf(expression.length, 'character')}; the calculator takes at most ${countOf(maxExpressionChars, 'character')}.`, {
+        hint: 'Split the calculation into several steps, or use a formula instead of writing out long lists of numbers.',
+      });
     }
     if (context.signal.aborted) throw stopReason(context.signal);
     // Without workers (Node) the mathjs set-up is loaded here, on first use.

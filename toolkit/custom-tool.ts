@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorMessage, StepwiseError } from '../src/core/errors.ts';
 import type { JsonSchema, Tool } from '../src/core/tools/types.ts';
 import { fetchText, parseJsonText } from './shared/http.ts';
+import { customToolLabels, places } from './shared/places.ts';
 import { checkHttpUrl, isDotSegment } from './shared/settings.ts';
 import { capOutput } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -262,7 +263,9 @@ async function extractJsonPath(toolName: string, data: unknown, path: string, ho
   }
   if (matches.length === 0) {
     throw new ToolError(toolName, `nothing in the answer from ${host} matches the JSONPath ${path}.`, {
-      hint: 'Check the path against a real answer of the API (or extract the whole text), and check the inputs.',
+      hint:
+        `Check the inputs, and the tool's ${customToolLabels.jsonPath} against a real answer of the API: in ${places.customTool}, ` +
+        `${customToolLabels.tryIt} with ${customToolLabels.extract} set to "${customToolLabels.extractText}" shows one.`,
     });
   }
   if (matches.length === 1) return render(matches[0]);
@@ -283,6 +286,11 @@ export function createCustomTool(value: CustomToolDefinition): Tool {
   const bodyIsJson = request.body !== undefined && (/json/i.test(contentType) || (contentType === '' && /^\s*[[{]/.test(request.body)));
   const bodyIsForm = /x-www-form-urlencoded/i.test(contentType);
   const layout = urlLayout(request.url);
+  const requestSetting = `the tool's ${customToolLabels.urlTemplate} and ${customToolLabels.headers} in ${places.customTool}`;
+  // There is no edit button: the form in the Tools dialog replaces a tool saved under the same name.
+  const unreachableHint =
+    `A custom tool can read only APIs that allow this page's origin (CORS). Check the network connection and the tool's ${customToolLabels.urlTemplate}; ` +
+    `for an API without CORS, save the tool again in ${places.customTool} under the same name with a ${customToolLabels.urlTemplate} that goes through a proxy that allows this page.`;
   return {
     name,
     description: definition.description,
@@ -297,7 +305,7 @@ export function createCustomTool(value: CustomToolDefinition): Tool {
         body = bodyIsJson ? fillJsonTemplate(request.body, args) : fillTemplate(request.body, args, bodyIsForm ? 'form' : 'raw');
         if (bodyIsJson && contentType === '') headers['content-type'] = 'application/json';
       }
-      const response = await fetchText({ toolName: name, url, method: request.method, headers, body }, context);
+      const response = await fetchText({ toolName: name, url, method: request.method, headers, body, unreachableHint, setting: requestSetting }, context);
       switch (extract.kind) {
         case 'text':
           return capOutput(response.text.trim() || `(${response.host} answered with an empty body)`);

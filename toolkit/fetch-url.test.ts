@@ -48,7 +48,7 @@ describe('fetch_url', () => {
 
   it('refuses binary files and non-web URLs', async () => {
     await expect(fetchWith(() => new Response(new Uint8Array([37, 80, 68, 70]), { headers: { 'content-type': 'application/pdf' } })).result).rejects.toThrow(
-      'fetch_url failed: https://history.example/eiffel is a application/pdf file, not a page; fetch_url reads only HTML, text and JSON.',
+      'fetch_url failed: https://history.example/eiffel is a file of type application/pdf, not a page; fetch_url reads only HTML, text and JSON.',
     );
     for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://example.org/x']) {
       const error = await fetchWith(() => textResponse('x'), {}, { url }).result.catch((caught: unknown) => caught);
@@ -71,10 +71,18 @@ describe('fetch_url', () => {
     expect(output).toContain('URL: https://history.example/eiffel');
   });
 
-  it('cuts long pages at maxFetchChars with a note', async () => {
+  it('cuts long pages at the Page text limit setting with a note that names it', async () => {
     const output = await fetchWith(() => textResponse(article, html), { maxFetchChars: '600' }).result;
-    expect(output).toMatch(/\[… truncated: [\d,]+ of [\d,]+ characters cut\]\n\[Raise maxFetchChars in Settings → Tools to read more of the page\.\]$/);
+    expect(output).toMatch(/\[… truncated: [\d,]+ of [\d,]+ characters cut\]\n\[Raise Settings → Tool settings → Page text limit to read more of the page\.\]$/);
     expect(output.indexOf('[… truncated')).toBe(600 + 1);
+  });
+
+  it('cuts at the maxChars of the call instead when one is given, and says to ask for more', async () => {
+    const output = await fetchWith(() => textResponse(article, html), { maxFetchChars: '100000' }, { url: 'https://history.example/eiffel', maxChars: 500 }).result;
+    expect(output.indexOf('[… truncated')).toBe(500 + 1);
+    expect(output).toMatch(/\n\[Call fetch_url again with a larger maxChars \(at most 200000\) to read more of the page\.\]$/);
+    const text = await fetchWith(() => textResponse('x'.repeat(2_000)), {}, { url: 'https://history.example/notes.txt', maxChars: 500 }).result;
+    expect(text).toMatch(/characters cut\]\n\[Call fetch_url again with a larger maxChars/);
   });
 
   it('reads pages without a DOMParser (a worker) by stripping tags', async () => {

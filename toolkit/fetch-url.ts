@@ -1,6 +1,7 @@
 import type { Tool } from '../src/core/tools/types.ts';
 import { fetchText } from './shared/http.ts';
 import { htmlParserFrom, htmlToText } from './shared/html.ts';
+import { places, settingLabel, settingPlace } from './shared/places.ts';
 import { checkHttpUrl, fillUrlTemplate, readIntegerSetting, readStringSetting } from './shared/settings.ts';
 import { capOutput, tidyText } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -34,7 +35,7 @@ export const fetchUrl: Tool = {
     type: 'object',
     properties: {
       url: { type: 'string', minLength: 1, description: 'The full address, for example "https://example.org/article".' },
-      maxChars: { type: 'integer', minimum: 500, maximum: 200_000, description: 'Cut the text after this many characters (default from Settings, 20000).' },
+      maxChars: { type: 'integer', minimum: 500, maximum: 200_000, description: `Cut the text after this many characters (default: the ${settingLabel('maxFetchChars')} in ${places.toolSettings}, 20000 unless changed).` },
     },
     required: ['url'],
     additionalProperties: false,
@@ -46,10 +47,18 @@ export const fetchUrl: Tool = {
     const url = checkHttpUrl(toolName, /^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `https://${raw}`, 'the input');
     const proxy = readStringSetting(context.settings, 'fetchProxyUrl');
     const requestUrl = proxy ? fillUrlTemplate(toolName, 'fetchProxyUrl', proxy, { url }) : url;
+    // The limit comes from the call's maxChars when the caller gave one, else from the setting;
+    // the note on a cut page names whichever one to raise.
     const maxChars =
       typeof args.maxChars === 'number'
         ? Math.max(500, Math.round(args.maxChars))
         : readIntegerSetting(context.settings, 'maxFetchChars', defaultMaxChars, { min: 500, max: 1_000_000 });
+    const moreNote =
+      typeof args.maxChars === 'number'
+        ? '[Call fetch_url again with a larger maxChars (at most 200000) to read more of the page.]'
+        : `[Raise ${settingPlace('maxFetchChars')} to read more of the page.]`;
+    /** The output cut at `maxChars`, with a note that says how to read more when it was cut. */
+    const limited = (output: string) => (output.length <= maxChars ? output : `${capOutput(output, maxChars)}\n${moreNote}`);
 
     const response = await fetchText(
       {
@@ -57,25 +66,24 @@ export const fetchUrl: Tool = {
         url: requestUrl,
         headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9,text/plain;q=0.8,*/*;q=0.5' },
         unreachableHint: proxy
-          ? 'The fetch proxy could not be reached: check fetchProxyUrl in Settings → Tools and that the proxy is running.'
-          : 'Most sites do not let other pages read them (CORS). Set fetchProxyUrl in Settings → Tools to a proxy such as https://proxy.example/?url={url}.',
+          ? `The fetch proxy could not be reached: check ${settingPlace('fetchProxyUrl')}, that the proxy is running, and that it allows this page's origin (CORS).`
+          : `Most sites do not let other pages read them (CORS). Set ${settingPlace('fetchProxyUrl')} to a proxy such as https://proxy.example/?url={url}.`,
+        ...(proxy ? { setting: settingPlace('fetchProxyUrl') } : {}),
       },
       context,
     );
     const finalUrl = proxy ? url : response.url;
     const kind = kindOf(response.mediaType, response.text);
     if (kind === 'binary') {
-      throw new ToolError(toolName, `${finalUrl} is a ${response.mediaType || 'binary'} file, not a page; fetch_url reads only HTML, text and JSON.`);
+      throw new ToolError(toolName, `${finalUrl} is a file of type ${response.mediaType || 'unknown (binary)'}, not a page; fetch_url reads only HTML, text and JSON.`);
     }
     const cutNote = response.cut ? '\n[The download was cut at 5 MB.]' : '';
     if (kind === 'text') {
-      return capOutput(`URL: ${finalUrl}\nType: ${response.mediaType || 'text'}\n\n${response.text.trim()}${cutNote}`, maxChars);
+      return limited(`URL: ${finalUrl}\nType: ${response.mediaType || 'text'}\n\n${response.text.trim()}${cutNote}`);
     }
     const page = await htmlToText(response.text, htmlParserFrom(context.settings));
     const header = [page.title ? `Title: ${page.title}` : '', `URL: ${finalUrl}`, page.byline ? `By: ${page.byline}` : ''].filter((line) => line !== '');
     const body = tidyText(page.text) || '(the page has no readable text; it may need JavaScript to show its content)';
-    const output = `${header.join('\n')}\n\n${body}${cutNote}`;
-    if (output.length <= maxChars) return output;
-    return `${capOutput(output, maxChars)}\n[Raise maxFetchChars in Settings → Tools to read more of the page.]`;
+    return limited(`${header.join('\n')}\n\n${body}${cutNote}`);
   },
 };

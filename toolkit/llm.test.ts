@@ -34,7 +34,7 @@ describe('llm', () => {
 
   it('marks an answer cut at the token limit', async () => {
     const output = await llm.run({ prompt: 'Explain' }, testContext({ settings: { llm: fakeEngine({ text: 'Because', finishReason: 'length' }), llmMaxTokens: '64' } }));
-    expect(output).toBe('Because\n[The answer was cut at the token limit.]');
+    expect(output).toBe('Because\n[The answer was cut at the token limit (Settings → Tool settings → llm tool max tokens).]');
   });
 
   it('fails clearly without an engine, or with an empty answer', async () => {

@@ -1,5 +1,6 @@
 import type { ChatEngine } from '../src/core/llm/types.ts';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
+import { places, plannerLabels, settingPlace } from './shared/places.ts';
 import { readIntegerSetting } from './shared/settings.ts';
 import { capOutput } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -19,7 +20,9 @@ function engineFrom(context: ToolContext): ChatEngine {
   const engine = context.settings.llm;
   if (!isChatEngine(engine)) {
     throw new ToolError(toolName, 'no language model is set up for the llm tool.', {
-      hint: 'Configure the planner endpoint (or an in-browser model) in Settings; the llm tool uses the solver\'s model.',
+      hint:
+        `The llm tool asks the model chosen in ${places.solverRole}: set that model up (${places.plannerEndpoint}: ${plannerLabels.url} and ${plannerLabels.model}, ` +
+        `or ${places.inBrowserModels}) and run again, or switch llm off in ${places.toolkit}.`,
     });
   }
   return engine;
@@ -61,12 +64,13 @@ export const llm: Tool = {
       ...(context.step === undefined ? {} : { step: context.step }),
     });
     const answer = result.text.trim();
+    const outOfTokens = result.finishReason === 'length';
     if (answer === '') {
-      throw new ToolError(toolName, `${engine.label} returned an empty answer${result.finishReason === 'length' ? ' (it ran out of tokens while reasoning)' : ''}.`, {
-        hint: 'Re-run the step, or raise llmMaxTokens in Settings → Tools.',
+      throw new ToolError(toolName, `${engine.label} returned an empty answer${outOfTokens ? ' (it ran out of tokens while reasoning)' : ''}.`, {
+        hint: outOfTokens ? `Raise ${settingPlace('llmMaxTokens')}, then re-run the step.` : 'Re-run the step.',
         transient: true,
       });
     }
-    return capOutput(result.finishReason === 'length' ? `${answer}\n[The answer was cut at the token limit.]` : answer);
+    return capOutput(outOfTokens ? `${answer}\n[The answer was cut at the token limit (${settingPlace('llmMaxTokens')}).]` : answer);
   },
 };

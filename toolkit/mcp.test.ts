@@ -118,7 +118,8 @@ describe('MCP over Streamable HTTP', () => {
     expect((error as McpConnectionError).message).toBe(`the MCP server "Test Server" at ${server.url} refused the connection (HTTP 401).`);
     expect((error as McpConnectionError).hint).toContain('token');
     expect(refused.status).toBe('failed');
-    expect(refused.error).toBe((error as Error).message);
+    expect(refused.error).toBe(`${(error as McpConnectionError).message} ${(error as McpConnectionError).hint}`);
+    expect(refused.error).toContain('Tools → MCP servers');
 
     const offline = createMcpConnection({ name: 'gone', url: 'http://127.0.0.1:9/mcp' });
     const offlineError = (await offline.connect().catch((caught: unknown) => caught)) as McpConnectionError;

@@ -2,7 +2,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { errorMessage, isAbortError, StepwiseError } from '../src/core/errors.ts';
 import type { JsonSchema, Tool } from '../src/core/tools/types.ts';
-import { capOutput } from './shared/text.ts';
+import { mcpServerLabels, places } from './shared/places.ts';
+import { capOutput, countOf } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 /** A remote MCP server reached over Streamable HTTP. */
@@ -29,7 +30,7 @@ export type McpConnectionStatus = 'idle' | 'connecting' | 'connected' | 'failed'
 export interface McpConnection {
   readonly config: McpServerConfig;
   readonly status: McpConnectionStatus;
-  /** The last error, for a person. */
+  /** The last error, for a person: a failure to connect comes with its hint (what to change, and where). */
   readonly error?: string;
   /** Errors so far, oldest first (the last 20). */
   readonly errors: readonly string[];
@@ -66,6 +67,12 @@ export class McpConnectionError extends StepwiseError {
 }
 
 const defaultCallTimeoutMs = 60_000;
+
+/** `60 s`, `1.5 s`: a duration for messages. */
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toPrecision(2))} s`;
+}
 const maxErrors = 20;
 
 /** Lower-case snake_case for tool names: `My Server!` → `my_server`. */
@@ -101,7 +108,7 @@ export function contentToText(result: { content?: unknown; structuredContent?: u
         return block.text ?? '';
       case 'image':
       case 'audio':
-        return `[${block.type}: ${block.mimeType ?? 'unknown type'}, about ${Math.round(((block.data?.length ?? 0) * 3) / 4).toLocaleString('en-US')} bytes]`;
+        return `[${block.type}: ${block.mimeType ?? 'unknown type'}, about ${countOf(Math.round(((block.data?.length ?? 0) * 3) / 4), 'byte')}]`;
       case 'resource':
         return block.resource?.text ?? `[resource: ${block.resource?.uri ?? 'unnamed'}${block.resource?.mimeType ? `, ${block.resource.mimeType}` : ''}]`;
       case 'resource_link':
@@ -126,6 +133,11 @@ function parametersFrom(inputSchema: Record<string, unknown>): JsonSchema {
   return { type: 'object', ...rest };
 }
 
+/** How to change a saved server: the form in the Tools dialog replaces the server of the same name. */
+function changeServer(config: McpServerConfig, what: string): string {
+  return `in ${places.mcpServers}, enter ${mcpServerLabels.name} "${config.name}" again with ${what} and press ${mcpServerLabels.connect}`;
+}
+
 function connectionFailure(config: McpServerConfig, error: unknown): McpConnectionError {
   const where = `the MCP server "${config.name}" at ${config.url}`;
   const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
@@ -133,19 +145,23 @@ function connectionFailure(config: McpServerConfig, error: unknown): McpConnecti
     return new McpConnectionError(config.name, `Could not reach ${where} (${error.message}).`, {
       cause: error,
       transient: true,
-      hint: 'Check that the server runs and the URL is right. From a web page the server must also allow this origin (CORS): Access-Control-Allow-Origin, the headers Authorization, Content-Type, Mcp-Session-Id and Mcp-Protocol-Version, and Access-Control-Expose-Headers: Mcp-Session-Id.',
+      hint:
+        `Check that the server runs and that its ${mcpServerLabels.url} is right (to change it, ${changeServer(config, `the right ${mcpServerLabels.url}`)}). ` +
+        'From a web page the server must also allow this origin (CORS): Access-Control-Allow-Origin, the headers Authorization, Content-Type, Mcp-Session-Id and Mcp-Protocol-Version, and Access-Control-Expose-Headers: Mcp-Session-Id.',
     });
   }
   if (code === 401 || code === 403 || (error instanceof Error && error.name === 'UnauthorizedError')) {
     return new McpConnectionError(config.name, `${where} refused the connection (HTTP ${String(code ?? 401)}).`, {
       cause: error,
-      hint: config.token ? 'The token was not accepted: check it in Settings → Tools.' : 'The server wants a token: add one in Settings → Tools.',
+      hint: config.token
+        ? `The server did not accept the ${mcpServerLabels.token}: ${changeServer(config, `its ${mcpServerLabels.url} and the right ${mcpServerLabels.token}`)}.`
+        : `The server wants a ${mcpServerLabels.token}: ${changeServer(config, `its ${mcpServerLabels.url} and a ${mcpServerLabels.token}`)}.`,
     });
   }
   if (code === 404 || code === 405) {
     return new McpConnectionError(config.name, `${where} has no MCP endpoint at that address (HTTP ${String(code)}).`, {
       cause: error,
-      hint: 'MCP endpoints usually end in /mcp: check the URL.',
+      hint: `MCP endpoints usually end in /mcp: check the ${mcpServerLabels.url} (to change it, ${changeServer(config, `the right ${mcpServerLabels.url}`)}).`,
     });
   }
   return new McpConnectionError(config.name, `Could not connect to ${where}: ${errorMessage(error)}`, { cause: error });
@@ -200,7 +216,9 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
       timeoutMs,
       async run(args, context) {
         if (status !== 'connected' || !client) {
-          throw new ToolError(name, `the MCP server "${config.name}" is not connected.`, { hint: 'Reconnect the server in Settings → Tools.' });
+          throw new ToolError(name, `the MCP server "${config.name}" is not connected.`, {
+            hint: `Connect it again: press "${mcpServerLabels.connect} ${config.name}" in ${places.mcpServers}, then re-run the step.`,
+          });
         }
         let result: Awaited<ReturnType<Client['callTool']>>;
         try {
@@ -211,7 +229,11 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
           if (isAbortError(error)) throw error;
           const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
           if (code === -32001) {
-            throw new ToolError(name, `the MCP server "${config.name}" did not answer within ${Math.round(timeoutMs / 1000)} s.`, { transient: true, cause: error });
+            throw new ToolError(name, `the MCP server "${config.name}" did not answer within ${formatSeconds(timeoutMs)}.`, {
+              hint: 'The server may be busy or the call too large: re-run the step later, or ask for less at once.',
+              transient: true,
+              cause: error,
+            });
           }
           throw new ToolError(name, `the MCP server "${config.name}" answered with an error: ${errorMessage(error)}`, { cause: error });
         }
@@ -292,7 +314,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
         client = undefined;
         transport = undefined;
         tools = [];
-        recordError(failure.message);
+        recordError(failure.hint ? `${failure.message} ${failure.hint}` : failure.message);
         setStatus('failed');
         throw failure;
       }
@@ -302,7 +324,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
         return await listTools();
       } catch (error) {
         const failure = error instanceof McpConnectionError ? error : connectionFailure(config, error);
-        recordError(failure.message);
+        recordError(failure.hint ? `${failure.message} ${failure.hint}` : failure.message);
         throw failure;
       }
     },

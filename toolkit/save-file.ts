@@ -1,5 +1,7 @@
 import { errorMessage, isAbortError } from '../src/core/errors.ts';
 import type { Tool } from '../src/core/tools/types.ts';
+import { places } from './shared/places.ts';
+import { countOf } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'save_file';
@@ -115,11 +117,13 @@ export const saveFile: Tool = {
     }
     const content = String(args.content ?? '');
     if (content.length > maxContentChars) {
-      throw new ToolError(toolName, `the content has ${content.length.toLocaleString('en-US')} characters, more than the ${maxContentChars.toLocaleString('en-US')} allowed.`);
+      throw new ToolError(toolName, `the content has ${countOf(content.length, 'character')}, more than the ${maxContentChars.toLocaleString('en-US')} allowed.`, {
+        hint: 'Save the text in several smaller files.',
+      });
     }
     const mimeType = typeof args.mimeType === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(args.mimeType.trim()) ? args.mimeType.trim() : mediaTypeFor(name);
     const blob = new Blob([content], { type: mimeType.startsWith('text/') ? `${mimeType};charset=utf-8` : mimeType });
-    const saved = `"${name}" (${blob.size.toLocaleString('en-US')} ${blob.size === 1 ? 'byte' : 'bytes'}, ${mimeType})`;
+    const saved = `"${name}" (${countOf(blob.size, 'byte')}, ${mimeType})`;
 
     const saver = context.settings.saveFile;
     const picker = (globalThis as { showSaveFilePicker?: ShowSaveFilePicker }).showSaveFilePicker;
@@ -142,10 +146,13 @@ export const saveFile: Tool = {
         throw new ToolError(toolName, `the save dialog for ${saved} was cancelled, so nothing was saved.`, { cause: error });
       }
       if (context.signal.aborted) throw error;
-      throw new ToolError(toolName, `could not save ${saved}: ${errorMessage(error)}`, { cause: error });
+      throw new ToolError(toolName, `could not save ${saved}: ${errorMessage(error)}`, {
+        hint: 'Check that the browser lets this page download files, then re-run the step.',
+        cause: error,
+      });
     }
     throw new ToolError(toolName, 'this environment has no way to save files (no save dialog, no downloads).', {
-      hint: 'Run Stepwise in a browser, or give the app a file saver.',
+      hint: `Open Stepwise in a browser that can download files, or switch save_file off in ${places.toolkit} so that plans do not use it.`,
     });
   },
 };

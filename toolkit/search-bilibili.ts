@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Tool } from '../src/core/tools/types.ts';
 import { fetchJson } from './shared/http.ts';
+import { settingPlace } from './shared/places.ts';
 import { fillUrlTemplate, readStringSetting } from './shared/settings.ts';
-import { capOutput, formatResults, fragmentText, shorten } from './shared/text.ts';
+import { capOutput, countOf, formatResults, fragmentText, shorten } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
 
 const toolName = 'search_bilibili';
@@ -53,7 +54,7 @@ function videosFrom(result: readonly unknown[]): z.output<typeof videoSchema>[] 
 function formatCount(value: number | string | undefined): string | undefined {
   if (value === undefined || value === '' || value === '--') return undefined;
   const number = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(number) ? `${number.toLocaleString('en-US')} plays` : `${value} plays`;
+  return Number.isFinite(number) ? countOf(number, 'play') : `${value} plays`;
 }
 
 /**
@@ -86,18 +87,27 @@ export const searchBilibili: Tool = {
     const template = readStringSetting(context.settings, 'bilibiliProxyUrl');
     if (!template) {
       return [
-        `No bilibili results were read for "${query}": bilibili's API refuses requests from other sites' pages and needs cookies, and no bilibili proxy is set.`,
+        `No bilibili results were read for "${query}": bilibili's API refuses requests from other sites' pages and needs cookies, and ${settingPlace('bilibiliProxyUrl')} is empty.`,
         `Link to the bilibili search page (a link, not results): ${pageUrl}`,
       ].join('\n');
     }
     const url = fillUrlTemplate(toolName, 'bilibiliProxyUrl', template, { query });
-    const answer = await fetchJson({ toolName, url }, context, responseSchema);
+    const answer = await fetchJson(
+      {
+        toolName,
+        url,
+        unreachableHint: `The bilibili proxy could not be reached: check ${settingPlace('bilibiliProxyUrl')}, that the proxy is running, and that it allows this page's origin (CORS).`,
+        setting: settingPlace('bilibiliProxyUrl'),
+      },
+      context,
+      responseSchema,
+    );
     if (answer.code !== 0) {
       throw new ToolError(toolName, `bilibili answered with error ${answer.code}${answer.message ? `: ${answer.message}` : ''}.`, {
         hint:
           answer.code === -412
             ? 'bilibili blocked the request: make the proxy send browser-like headers and a buvid3 cookie.'
-            : 'Check that the proxy forwards to api.bilibili.com/x/web-interface/search/type?search_type=video.',
+            : `Check that the proxy in ${settingPlace('bilibiliProxyUrl')} forwards to api.bilibili.com/x/web-interface/search/type?search_type=video.`,
       });
     }
     const videos = videosFrom(answer.data?.result ?? []).slice(0, limit);

@@ -73,14 +73,16 @@ describe('search_web', () => {
   it('without a provider, throws an error that says how to configure one', async () => {
     const error = (await searchWeb.run({ query: 'x' }, testContext()).catch((caught: unknown) => caught)) as ToolError;
     expect(error).toBeInstanceOf(ToolError);
-    expect(error.message).toContain('search_web failed: no web search provider is configured');
-    expect(error.message).toContain('searxngUrl');
-    expect(error.message).toContain('searchProxyUrl');
+    expect(error.message).toBe(
+      'search_web failed: no web search provider is configured: neither SearXNG URL nor Search proxy URL is set in Settings → Tool settings.',
+    );
+    expect(error.hint).toContain('In Settings → Tool settings, set SearXNG URL to a SearXNG instance');
+    expect(error.hint).toContain('or Search proxy URL to a proxy URL with a {query} placeholder');
   });
 
   it('rejects a proxy template without {query}', async () => {
     await expect(searchWeb.run({ query: 'x' }, testContext({ settings: { searchProxyUrl: 'https://p.example/search' } }))).rejects.toThrow(
-      'search_web failed: the searchProxyUrl setting has no {query} placeholder.',
+      'search_web failed: the Search proxy URL setting has no {query} placeholder.',
     );
   });
 

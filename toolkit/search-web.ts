@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
 import { fetchText, parseJsonResponse, parseJsonText } from './shared/http.ts';
+import { places, settingLabel, settingPlace } from './shared/places.ts';
 import { checkHttpUrl, fillUrlTemplate, readStringSetting } from './shared/settings.ts';
 import { capOutput, defaultOutputLimit, formatResults, fragmentText, shorten, tidyText } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -38,8 +39,14 @@ const resultItemSchema = z.looseObject({
   body: anyString,
 });
 
+const searxngLabel = settingLabel('searxngUrl');
+const proxyLabel = settingLabel('searchProxyUrl');
+
 const notConfiguredMessage =
-  'no web search provider is configured. Set searxngUrl to a SearXNG instance with JSON output enabled (for example http://127.0.0.1:8888), or searchProxyUrl to a proxy URL with a {query} placeholder, in Settings → Tools.';
+  `no web search provider is configured: neither ${searxngLabel} nor ${proxyLabel} is set in ${places.toolSettings}.`;
+const notConfiguredHint =
+  `In ${places.toolSettings}, set ${searxngLabel} to a SearXNG instance with JSON output enabled (for example http://127.0.0.1:8888), ` +
+  `or ${proxyLabel} to a proxy URL with a {query} placeholder; until then, plan with search_wiki instead.`;
 
 /** Where a list of results lives in the answers of common search APIs. */
 function resultList(data: unknown): unknown[] | undefined {
@@ -86,7 +93,7 @@ function formatWebResults(query: string, source: string, results: readonly WebRe
 }
 
 async function searchSearxng(instance: string, query: string, limit: number, context: ToolContext): Promise<string> {
-  const base = checkHttpUrl(toolName, instance, 'searxngUrl').replace(/\/+$/, '').replace(/\/search$/, '');
+  const base = checkHttpUrl(toolName, instance, `the ${searxngLabel} setting`, settingPlace('searxngUrl')).replace(/\/+$/, '').replace(/\/search$/, '');
   const url = `${base}/search?${new URLSearchParams({ q: query, format: 'json' })}`;
   let response;
   try {
@@ -95,7 +102,9 @@ async function searchSearxng(instance: string, query: string, limit: number, con
         toolName,
         url,
         unreachableHint:
-          'SearXNG sends no CORS headers by default: put the instance behind a proxy that adds Access-Control-Allow-Origin for this page, or set searchProxyUrl instead.',
+          `Check that the SearXNG instance is running and that ${settingPlace('searxngUrl')} points at it. SearXNG sends no CORS headers by default: put it behind a proxy that adds ` +
+          `Access-Control-Allow-Origin for this page, or empty ${searxngLabel} and set ${proxyLabel} instead (both in ${places.toolSettings}).`,
+        setting: settingPlace('searxngUrl'),
       },
       context,
     );
@@ -116,7 +125,15 @@ async function searchSearxng(instance: string, query: string, limit: number, con
 
 async function searchThroughProxy(template: string, query: string, limit: number, context: ToolContext): Promise<string> {
   const url = fillUrlTemplate(toolName, 'searchProxyUrl', template, { query });
-  const response = await fetchText({ toolName, url }, context);
+  const response = await fetchText(
+    {
+      toolName,
+      url,
+      unreachableHint: `The search proxy could not be reached: check ${settingPlace('searchProxyUrl')}, that the proxy is running, and that it allows this page's origin (CORS).`,
+      setting: settingPlace('searchProxyUrl'),
+    },
+    context,
+  );
   const looksLikeJson = response.mediaType.includes('json') || /^\s*[[{]/.test(response.text);
   if (!looksLikeJson) {
     const text = tidyText(response.mediaType.includes('html') ? fragmentText(response.text, defaultOutputLimit) : response.text);
@@ -157,8 +174,6 @@ export const searchWeb: Tool = {
     if (searxng) return capOutput(await searchSearxng(searxng, query, limit, context));
     const proxy = readStringSetting(context.settings, 'searchProxyUrl');
     if (proxy) return capOutput(await searchThroughProxy(proxy, query, limit, context));
-    throw new ToolError(toolName, notConfiguredMessage, {
-      hint: 'Open Settings → Tools and fill in either "SearXNG URL" or "Search proxy URL"; until then, plan with search_wiki instead.',
-    });
+    throw new ToolError(toolName, notConfiguredMessage, { hint: notConfiguredHint });
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Tool, ToolContext } from '../src/core/tools/types.ts';
 import { fetchJson } from './shared/http.ts';
+import { settingPlace } from './shared/places.ts';
 import { readStringSetting } from './shared/settings.ts';
 import { capOutput, formatResults, fragmentText, shorten } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -37,7 +38,7 @@ function languageFrom(context: ToolContext): string {
   const language = (readStringSetting(context.settings, 'wikiLanguage') ?? 'en').toLowerCase();
   if (!languagePattern.test(language)) {
     throw new ToolError(toolName, `"${language}" is not a Wikipedia language code.`, {
-      hint: 'Set the Wikipedia language in Settings → Tools to a code such as en, de, zh or ja.',
+      hint: `Set ${settingPlace('wikiLanguage')} to a code such as en, de, zh or ja.`,
     });
   }
   return language;
@@ -81,7 +82,7 @@ export const searchWiki: Tool = {
     const endpoint = `https://${language}.wikipedia.org/w/api.php`;
     const host = `${language}.wikipedia.org`;
     const unreachableHint =
-      'Wikipedia allows every origin with origin=*, so this is most likely the network: check the connection, or the Wikipedia language in Settings → Tools.';
+      `Wikipedia allows every origin with origin=*, so this is most likely the network: check the connection, or that ${settingPlace('wikiLanguage')} is the code of an existing Wikipedia.`;
 
     const searchParameters = new URLSearchParams({
       action: 'query',

@@ -198,6 +198,8 @@ function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task:
   return (
     <form
       className="task-bar"
+      // A named form is a landmark: the Task box and the run controls are found like the panels.
+      aria-label="Task and run controls"
       onSubmit={(event) => {
         event.preventDefault();
         void runTask(task);

@@ -139,7 +139,7 @@ export const Timeline = memo(function Timeline({ run, now }: TimelineProps) {
   const stepCount = spans.filter((span) => span.kind === 'step').length;
 
   return (
-    <figure className="timeline" aria-label="Timeline" style={{ margin: 0, overflowX: 'auto' }}>
+    <figure className="timeline" aria-label="Timeline" tabIndex={0} style={{ margin: 0, overflowX: "auto" }}>
       <svg
         viewBox={`0 0 ${width} ${height}`}
         width={width}

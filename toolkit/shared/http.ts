@@ -17,6 +17,11 @@ export interface ToolRequest {
   body?: string;
   /** What to do when the site cannot be reached from the page (CORS refusal or offline). */
   unreachableHint?: string;
+  /**
+   * Where the person sets this request's address and any key it carries, named as the app shows
+   * it (`Settings → Tool settings → Search proxy URL`); the hints for HTTP 401, 403 and 404 point there.
+   */
+  setting?: string;
   /** Default `defaultMaxResponseBytes`. */
   maxBytes?: number;
 }
@@ -35,7 +40,7 @@ export interface ToolResponse {
 }
 
 const defaultUnreachableHint =
-  'Browsers let a page read only the sites that allow it (CORS). Set a proxy for this tool in Settings → Tools, or check the network connection.';
+  'Browsers let a page read only the sites that allow it (CORS): reach the site through a proxy that allows this page\'s origin, or check the network connection.';
 
 /** The host of a URL for messages (`en.wikipedia.org`), or the text itself when it does not parse. */
 export function hostOf(url: string): string {
@@ -157,10 +162,11 @@ async function statusFailure(request: ToolRequest, host: string, response: Respo
     return new ToolError(request.toolName, detail, { status, retryAfterMs, transient: true, hint: `${host} had a problem of its own: re-run the step later.` });
   }
   if (status === 401 || status === 403) {
-    return new ToolError(request.toolName, detail, { status, hint: `${host} refused access: check the API key, token or proxy settings of this tool.` });
+    const check = request.setting ? `check ${request.setting} (the address, and any API key or token in it)` : 'check the API key or token, if the site needs one';
+    return new ToolError(request.toolName, detail, { status, hint: `${host} refused access: ${check}.` });
   }
   if (status === 404) {
-    return new ToolError(request.toolName, detail, { status, hint: 'Nothing is at that address: check the URL, or the proxy template in Settings → Tools.' });
+    return new ToolError(request.toolName, detail, { status, hint: `Nothing is at that address: check ${request.setting ?? 'the URL'}.` });
   }
   return new ToolError(request.toolName, detail, { status });
 }

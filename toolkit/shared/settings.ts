@@ -1,4 +1,5 @@
 import type { ToolContext } from '../../src/core/tools/types.ts';
+import { settingLabel, settingPlace, type ToolSettingKey } from './places.ts';
 import { ToolError } from './tool-error.ts';
 
 type Settings = ToolContext['settings'];
@@ -32,44 +33,53 @@ export function isDotSegment(value: string): boolean {
 }
 
 /**
- * Fills a proxy URL template such as `https://proxy.example/search?q={query}`: each
- * `{placeholder}` gets the URL-encoded value. The template must contain every placeholder it is
- * given, or the request would silently ignore the input; a value that is a dot segment is refused.
+ * Fills a proxy URL template such as `https://proxy.example/search?q={query}`, read from the tool
+ * setting `settingKey`: each `{placeholder}` gets the URL-encoded value. The template must contain
+ * every placeholder it is given, or the request would silently ignore the input; a value that is a
+ * dot segment is refused. Errors name the setting as the settings form shows it.
  */
 export function fillUrlTemplate(
   toolName: string,
-  settingKey: string,
+  settingKey: ToolSettingKey,
   template: string,
   values: Readonly<Record<string, string>>,
 ): string {
+  const label = settingLabel(settingKey);
+  const place = settingPlace(settingKey);
   let url = template;
   for (const [placeholder, value] of Object.entries(values)) {
     const token = `{${placeholder}}`;
     if (!url.includes(token)) {
-      throw new ToolError(toolName, `the ${settingKey} setting has no ${token} placeholder.`, {
-        hint: `Write ${settingKey} as a URL with ${token} where the input goes, for example https://proxy.example/?${placeholder}=${token}.`,
+      throw new ToolError(toolName, `the ${label} setting has no ${token} placeholder.`, {
+        hint: `In ${place}, write a URL with ${token} where the input goes, for example https://proxy.example/?${placeholder}=${token}.`,
       });
     }
     if (isDotSegment(value)) {
-      throw new ToolError(toolName, `the input "${value}" would climb up the path of the ${settingKey} URL; it is refused.`, {
+      throw new ToolError(toolName, `the input "${value}" would climb up the path of the ${label} setting; it is refused.`, {
         hint: 'Give the tool an actual input.',
       });
     }
     url = url.replaceAll(token, encodeURIComponent(value));
   }
-  return checkHttpUrl(toolName, url, settingKey);
+  return checkHttpUrl(toolName, url, `the ${label} setting`, place);
 }
 
-/** Parses an http(s) URL or throws a `ToolError` that says what is wrong with it. */
-export function checkHttpUrl(toolName: string, text: string, what: string): string {
+/**
+ * Parses an http(s) URL or throws a `ToolError` that says what is wrong with it. `what` names the
+ * URL in the message (`the input`); `place`, where the person can correct it, goes into the hint.
+ */
+export function checkHttpUrl(toolName: string, text: string, what: string, place?: string): string {
+  const fix = place ? `In ${place}, write` : 'Write';
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ToolError(toolName, `${what} is not a valid URL: "${text}".`, { hint: 'Write a full address starting with https:// or http://.' });
+    throw new ToolError(toolName, `${what} is not a valid URL: "${text}".`, { hint: `${fix} a full address starting with https:// or http://.` });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ToolError(toolName, `${what} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}: "${text}".`);
+    throw new ToolError(toolName, `${what} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}: "${text}".`, {
+      hint: `${fix} an address starting with https:// or http://.`,
+    });
   }
   return url.href;
 }

@@ -8,6 +8,11 @@ export function capOutput(text: string, limit = defaultOutputLimit): string {
   return truncateEvidence(text, limit).text;
 }
 
+/** `1 character`, `2 characters`, `1,000 characters`: a count with its noun in the right number. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
+}
+
 /** Shortens one piece of text (a snippet, an extract) to about `limit` characters, ending with `…`. */
 export function shorten(text: string, limit: number): string {
   if (text.length <= limit) return text;
