@@ -11,7 +11,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${value} bytes` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return unit === 0 ? `${value} ${value === 1 ? 'byte' : 'bytes'}` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Megabytes (as the catalogs give sizes) for a person. */

@@ -8,6 +8,7 @@ import { engineChoiceLabels, type EngineChoice, type Settings } from '../store/s
 import { useAppStore } from '../store/store.ts';
 import { ModelManager } from './model-manager.tsx';
 import { PromptSettings } from './prompt-settings.tsx';
+import { count } from './format.ts';
 
 type ConnectionResult = { kind: 'ok' | 'warning' | 'error'; message: string; hint?: string };
 
@@ -84,7 +85,7 @@ export function SettingsDialog({ open, onClose, task = '' }: { open: boolean; on
     setTesting(false);
     if (!result.ok) return setConnection({ kind: 'error', message: result.error.message, hint: result.error.hint });
     setModels(result.models);
-    if (!model.trim()) return setConnection({ kind: 'warning', message: `Connected. ${result.models.length} models available: pick one as Planner model.` });
+    if (!model.trim()) return setConnection({ kind: 'warning', message: `Connected. ${count(result.models.length, 'model')} available: pick one as Planner model.` });
     if (!result.modelFound) {
       return setConnection({ kind: 'warning', message: `Connected, but the server has no model "${model}".`, hint: `Available: ${result.models.join(', ') || 'none listed'}.` });
     }

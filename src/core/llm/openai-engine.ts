@@ -103,7 +103,7 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
  * The engine itself returns such answers; whether half an answer is useful is the caller's call.
  */
 export function truncationError(maxTokens?: number): EndpointError {
-  return new EndpointError('length', `The answer was cut off at the token limit${maxTokens ? ` (${maxTokens} tokens)` : ''}.`, {
+  return new EndpointError('length', `The answer was cut off at the token limit${maxTokens ? ` (${maxTokens} ${maxTokens === 1 ? 'token' : 'tokens'})` : ''}.`, {
     hint: 'Raise max tokens in Settings, or ask for a shorter answer.',
   });
 }

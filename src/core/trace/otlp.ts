@@ -191,7 +191,7 @@ class AttributeList {
 function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
-  return `${text.slice(0, end)}… [${text.length - end} more characters]`;
+  return `${text.slice(0, end)}… [${text.length - end} more ${text.length - end === 1 ? 'character' : 'characters'}]`;
 }
 
 /** GenAI message JSON (`gen_ai.input.messages` / `gen_ai.output.messages`). */
