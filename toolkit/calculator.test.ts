@@ -174,6 +174,18 @@ describe('calculator in the page', () => {
     expect(worker.terminated).toBe(false);
   });
 
+  it('warmCalculator sets a worker up ahead of time, and the first calculation uses it', async () => {
+    const { warmCalculator } = await import('./calculator.ts');
+    warmCalculator();
+    warmCalculator(); // A second call while one warms up starts nothing.
+    expect(FakeWorker.instances).toHaveLength(1);
+    await vi.waitFor(() => expect(FakeWorker.instances[0]?.requests).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await run('6 * 7')).toBe('42');
+    expect(FakeWorker.instances).toHaveLength(1);
+    expect(FakeWorker.instances[0]?.requests.map((request) => (request as { expression: string }).expression)).toEqual(['1 + 1', '6 * 7']);
+  });
+
   it('gives parallel steps their own workers and keeps four when they finish, for the next calls', async () => {
     expect(await Promise.all(['1 + 1', '2 + 2', '3 + 3', '4 + 4', '5 + 5', '6 + 6'].map((expression) => run(expression)))).toEqual(['2', '4', '6', '8', '10', '12']);
     expect(FakeWorker.instances.filter((worker) => !worker.terminated)).toHaveLength(4);

@@ -20,6 +20,30 @@ function createWorker(): Worker {
   return new Worker(new URL('./calculator-worker.ts', import.meta.url), { type: 'module' });
 }
 
+/**
+ * Starts a worker and sets mathjs up in it ahead of time (about a second on a slow machine), so
+ * that the first calculation of a run does not pay for it: the app calls this when a run starts,
+ * while the planner is still writing. Does nothing without workers or when one is ready.
+ */
+export function warmCalculator(): void {
+  if (typeof Worker === 'undefined' || idleWorkers.length > 0 || warming) return;
+  const worker = createWorker();
+  warming = true;
+  const done = (ready: boolean) => {
+    warming = false;
+    worker.removeEventListener('message', onReady);
+    worker.removeEventListener('error', onFailed);
+    if (ready && idleWorkers.length < maxIdleWorkers) idleWorkers.push(worker);
+    else worker.terminate();
+  };
+  const onReady = () => done(true);
+  const onFailed = () => done(false);
+  worker.addEventListener('message', onReady);
+  worker.addEventListener('error', onFailed);
+  worker.postMessage({ id: nextRequestId++, expression: '1 + 1' } satisfies CalculationRequest);
+}
+let warming = false;
+
 /** Why a call stopped. A timeout is the calculation's own doing, so it gets a message that says so. */
 function stopReason(signal: AbortSignal): unknown {
   const reason: unknown = signal.reason;

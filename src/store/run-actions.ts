@@ -10,6 +10,7 @@ import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
 import { enabledTools, requiresApproval } from './toolkit-actions.ts';
+import { warmCalculator } from '../../toolkit/calculator.ts';
 import { buildEngines } from './engines.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
@@ -145,6 +146,8 @@ async function launch(
     return showProblem(error);
   }
   options.show();
+  // mathjs takes a moment to set up: do it while the planner writes, not in the first calculator step.
+  if (enabledTools().some((tool) => tool.name === 'calculator')) warmCalculator();
   const onEvent = (event: RunEvent) => {
     eventLog.append(runId, event);
     showEvent(runId, event);
