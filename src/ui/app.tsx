@@ -29,7 +29,6 @@ import {
   toggleBreakpoint,
 } from '../store/run-actions.ts';
 import { importTrace, parseDemoIndex, type DemoEntry } from '../core/trace/trace.ts';
-import { PlanGraph } from './plan-graph.tsx';
 import { Timeline } from './timeline.tsx';
 import { TraceControls } from './trace-controls.tsx';
 import { RunHistory } from './run-history.tsx';
@@ -41,8 +40,6 @@ import { PanelBoundary } from './panel-boundary.tsx';
 import { PlanEditorPanel, type PlanEditorTarget } from './plan-editor-panel.tsx';
 import { formatPlanText } from '../core/plan/plan-text.ts';
 import { Markdown } from './markdown.tsx';
-import { SettingsDialog } from './settings-dialog.tsx';
-import { ToolkitDialog } from './toolkit-dialog.tsx';
 import { StepCard } from './step-card.tsx';
 import { UsagePanel } from './usage-panel.tsx';
 import { CallsPanel } from './calls-panel.tsx';
@@ -248,8 +245,12 @@ function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task:
   );
 }
 
-// Compare and its diff library load when Compare opens.
+// Compare and its diff library load when Compare opens; the graph (with dagre) when there is a
+// plan to draw; Settings and Tools when they are first opened: none of them is in the first load.
 const Comparison = lazy(() => import('./comparison.tsx'));
+const PlanGraph = lazy(() => import('./plan-graph.tsx').then((module) => ({ default: module.PlanGraph })));
+const SettingsDialog = lazy(() => import('./settings-dialog.tsx').then((module) => ({ default: module.SettingsDialog })));
+const ToolkitDialog = lazy(() => import('./toolkit-dialog.tsx').then((module) => ({ default: module.ToolkitDialog })));
 
 /** On a version: which run it was made from, and what changed. */
 function VersionNote() {
@@ -351,7 +352,9 @@ function GraphPanel() {
   return (
     <section className="panel">
       <h2>Graph</h2>
-      <PlanGraph steps={steps} />
+      <Suspense fallback={<p className="hint">Drawing the graph…</p>}>
+        <PlanGraph steps={steps} />
+      </Suspense>
     </section>
   );
 }
@@ -430,6 +433,9 @@ function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // Mounted when first opened (their code loads then), kept mounted afterwards.
+  const [settingsOpened, setSettingsOpened] = useState(false);
+  if (settingsOpen && !settingsOpened) setSettingsOpened(true);
   const [task, setTask] = useState('');
   // The Task box follows the run on screen (a demo, an import, History, a version): Run then
   // starts the task that is displayed. Adjusted while rendering, as React advises for this.
@@ -446,6 +452,8 @@ export function App() {
   // The banner promised an in-browser model; once it failed to load, the problem says so instead.
   const modelFailed = useAppStore((state) => runProblem(state.activeRun)?.name === 'ModelLoadError' || state.notice?.actions !== undefined);
   const [toolsOpen, setToolsOpen] = useState(false);
+  const [toolsOpened, setToolsOpened] = useState(false);
+  if (toolsOpen && !toolsOpened) setToolsOpened(true);
   useEffect(() => {
     void restoreAfterReload();
   }, []);
@@ -517,10 +525,18 @@ export function App() {
         </aside>
       </main>
       <PanelBoundary name="Settings">
-        <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} task={task} />
+        {settingsOpened && (
+          <Suspense fallback={null}>
+            <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} task={task} />
+          </Suspense>
+        )}
       </PanelBoundary>
       <PanelBoundary name="Tools">
-        <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
+        {toolsOpened && (
+          <Suspense fallback={null}>
+            <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
+          </Suspense>
+        )}
       </PanelBoundary>
     </div>
   );

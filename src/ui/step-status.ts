@@ -27,3 +27,26 @@ export function statusLabel(status: StepStatus): string {
       return assertNever(status);
   }
 }
+
+/** The colour of a status, from the app's palette (app.css custom properties); the graph and the timeline use it. */
+export function stepStatusColor(status: StepStatus): string {
+  switch (status) {
+    case 'done':
+      return 'var(--done, #16a34a)';
+    case 'failed':
+      return 'var(--failed, #dc2626)';
+    case 'running':
+      return 'var(--running, #d97706)';
+    case 'waiting-for-approval':
+    case 'paused':
+      return 'var(--waiting, #7c3aed)';
+    case 'pending':
+    case 'ready':
+    case 'skipped':
+    case 'stale':
+    case 'interrupted':
+      return 'var(--muted, #6b7280)';
+    default:
+      return assertNever(status);
+  }
+}

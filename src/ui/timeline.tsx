@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { RunState, StepStatus } from '../core/run/run-state.ts';
-import { stepStatusColor } from './plan-graph.tsx';
+import { stepStatusColor } from './step-status.ts';
 import { statusLabel } from './step-status.ts';
 
 /** One bar of the timeline: a span of the run, in milliseconds since it started. */
