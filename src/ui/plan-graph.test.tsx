@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
 import { layout } from '@dagrejs/dagre';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +8,8 @@ import { replayEvents, type RunState } from '../core/run/run-state.ts';
 import { importTrace } from '../core/trace/trace.ts';
 import killersTrace from '../../public/demos/killers-of-the-flower-moon.json?raw';
 import tokyoTrace from '../../public/demos/tokyo-and-paris.json?raw';
-import { layoutPlanGraph, PlanGraph, type PlanGraphShape } from './plan-graph.tsx';
+import { choosePlanGraphRowWidth, defaultMaxRowWidth, layoutPlanGraph, PlanGraph, type PlanGraphLayout, type PlanGraphShape } from './plan-graph.tsx';
+import { narrowerPlanGraphRowWidth, readableScale } from './plan-graph-layout.ts';
 
 vi.mock('@dagrejs/dagre', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@dagrejs/dagre')>();
@@ -199,3 +201,300 @@ describe('PlanGraph', () => {
     expect([...row].sort((a, b) => a.x - b.x).map((node) => node.id)).toEqual(['#E4', '#E3', '#E2', '#E1']);
   });
 });
+
+/** `count` steps that use nothing, `#E1 calculator` … */
+function independentSteps(count: number, tool = 'calculator'): PlanGraphShape[] {
+  return Array.from({ length: count }, (_, index) => ({ id: `#E${index + 1}`, tool, deps: [] }));
+}
+
+/** The steps of a shape as a run's state, all pending. */
+function stepsOf(shape: readonly PlanGraphShape[]): RunState['steps'] {
+  return replayEvents(shape.map((step, index): RunEvent => ({ type: 'step-added', at: index, step: { ...step, input: '1 + 1', deps: [...step.deps] }, errors: [] }))).steps;
+}
+
+/** The graph's rows, top to bottom, each left to right. */
+function rowsOf(graph: PlanGraphLayout): PlanGraphLayout['nodes'][] {
+  const rows = new Map<number, PlanGraphLayout['nodes'][number][]>();
+  for (const node of graph.nodes) rows.set(Math.round(node.y), [...(rows.get(Math.round(node.y)) ?? []), node]);
+  return [...rows].sort(([a], [b]) => a - b).map(([, row]) => row.sort((a, b) => a.x - b.x));
+}
+
+const rowWidth = (row: PlanGraphLayout['nodes']) => Math.max(...row.map((node) => node.x + node.width / 2)) - Math.min(...row.map((node) => node.x - node.width / 2));
+
+/** Points along the edge's straight pieces that fall inside a node other than its two ends. */
+function edgeCollisions(graph: PlanGraphLayout): string[] {
+  const collisions: string[] = [];
+  for (const edge of graph.edges) {
+    for (let index = 1; index < edge.points.length; index++) {
+      const a = edge.points[index - 1]!;
+      const b = edge.points[index]!;
+      for (let t = 0; t <= 1; t += 0.05) {
+        const x = a.x + (b.x - a.x) * t;
+        const y = a.y + (b.y - a.y) * t;
+        const hit = graph.nodes.find((node) => node.id !== edge.from && node.id !== edge.to && Math.abs(x - node.x) < node.width / 2 && Math.abs(y - node.y) < node.height / 2);
+        if (hit) collisions.push(`${edge.from}→${edge.to} crosses ${hit.id}`);
+      }
+    }
+  }
+  return [...new Set(collisions)];
+}
+
+function viewBoxOfFigure(): number[] {
+  const svg = screen.getByRole('figure', { name: 'Plan graph' }).querySelector('svg');
+  return (svg?.getAttribute('viewBox') ?? '').split(' ').map(Number);
+}
+
+describe('layoutPlanGraph: wide layers wrap', () => {
+  it('lays 50 independent steps out as a grid of rows no wider than the limit, in plan order', () => {
+    for (const limit of [defaultMaxRowWidth, 500]) {
+      const graph = layoutPlanGraph(independentSteps(50), { maxRowWidth: limit });
+      const rows = rowsOf(graph);
+      expect(rows.length).toBeGreaterThanOrEqual(limit === 500 ? 14 : 8);
+      for (const row of rows) expect(rowWidth(row)).toBeLessThanOrEqual(limit);
+      expect(graph.width).toBeLessThanOrEqual(limit + 16);
+      // Read like text: left to right, then the next row.
+      expect(rows.flat().map((node) => node.id)).toEqual(independentSteps(50).map((step) => step.id));
+    }
+    // The default keeps about six to a row.
+    expect(rowsOf(layoutPlanGraph(independentSteps(50))).map((row) => row.length)).toEqual([6, 6, 6, 6, 6, 6, 6, 6, 2]);
+  });
+
+  it('keeps a chain a single column, and a narrow plan as dagre lays it out', () => {
+    const chain = Array.from({ length: 12 }, (_, index) => ({ id: `#E${index + 1}`, tool: 'llm', deps: index === 0 ? [] : [`#E${index}`] }));
+    const graph = layoutPlanGraph(chain, { maxRowWidth: 300 });
+    expect(rowsOf(graph)).toHaveLength(12);
+    expect(new Set(graph.nodes.map((node) => node.x)).size).toBe(1);
+    for (const edge of graph.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('wraps parallel chains as bands of chains, each a straight column', () => {
+    const chains: PlanGraphShape[] = [];
+    for (let level = 0; level < 5; level++) {
+      for (let chain = 0; chain < 10; chain++) {
+        const number = level * 10 + chain + 1;
+        chains.push({ id: `#E${number}`, tool: level % 2 ? 'llm' : 'search_web', deps: level ? [`#E${number - 10}`] : [] });
+      }
+    }
+    const graph = layoutPlanGraph(chains, { maxRowWidth: 700 });
+    const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+    const rows = rowsOf(graph);
+    // Four chains to a band (four `#E11 search_web` fit in 700 units), three bands of five rows.
+    expect(rows.map((row) => row.length)).toEqual([4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2]);
+    for (const row of rows) expect(rowWidth(row)).toBeLessThanOrEqual(700);
+    for (const edge of graph.edges) {
+      expect(byId.get(edge.to)!.x).toBeCloseTo(byId.get(edge.from)!.x);
+      expect(rows.findIndex((row) => row.includes(byId.get(edge.to)!))).toBe(rows.findIndex((row) => row.includes(byId.get(edge.from)!)) + 1);
+    }
+    expect(edgeCollisions(graph)).toEqual([]);
+  });
+
+  it('puts a step below every step it uses, with its edges clear of the rows between', () => {
+    const shape = [...independentSteps(30), { id: '#E31', tool: 'calculator', deps: ['#E1', '#E2', '#E3'] }];
+    const graph = layoutPlanGraph(shape, { maxRowWidth: 700 });
+    const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+    expect(rowsOf(graph).length).toBeGreaterThan(5);
+    expect(graph.edges.map((edge) => `${edge.from}→${edge.to}`)).toEqual(['#E1→#E31', '#E2→#E31', '#E3→#E31']);
+    for (const edge of graph.edges) {
+      expect(byId.get(edge.from)!.y).toBeLessThan(byId.get(edge.to)!.y);
+      expect(edge.points[0]!.y).toBeCloseTo(byId.get(edge.from)!.y + 15);
+      expect(edge.points.at(-1)!.y).toBeCloseTo(byId.get(edge.to)!.y - 15);
+    }
+    expect(edgeCollisions(graph)).toEqual([]);
+
+    // A summary of 24 searches, and one search that 20 steps use, then one step using them all.
+    const summary = [...independentSteps(24, 'search_web'), { id: '#E25', tool: 'llm', deps: independentSteps(24).map((step) => step.id) }];
+    const fan = [
+      { id: '#E1', tool: 'search_wiki', deps: [] },
+      ...Array.from({ length: 20 }, (_, index) => ({ id: `#E${index + 2}`, tool: 'llm', deps: ['#E1'] })),
+      { id: '#E22', tool: 'llm', deps: Array.from({ length: 20 }, (_, index) => `#E${index + 2}`) },
+    ];
+    for (const plan of [summary, fan]) {
+      const wrapped = layoutPlanGraph(plan, { maxRowWidth: 720 });
+      expect(rowsOf(wrapped).length).toBeGreaterThan(3);
+      expect(wrapped.width).toBeLessThan(900);
+      expect(edgeCollisions(wrapped)).toEqual([]);
+      for (const edge of wrapped.edges) for (const point of edge.points) expect(point.x).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('chooses the wrap that shows the whole graph largest in the box, or fits the width and scrolls', () => {
+    const shape = [...independentSteps(30), { id: '#E31', tool: 'calculator', deps: ['#E1', '#E2', '#E3'] }];
+    // The graph panel of a 1,400 px wide page.
+    const box = { width: 513, height: 448 };
+    const graph = layoutPlanGraph(shape, { maxRowWidth: choosePlanGraphRowWidth(shape, box) });
+    expect(Math.min(box.width / graph.width, box.height / graph.height)).toBeGreaterThanOrEqual(readableScale);
+    // A plan that fits as it is is not wrapped.
+    expect(rowsOf(layoutPlanGraph(independentSteps(4), { maxRowWidth: choosePlanGraphRowWidth(independentSteps(4), { width: 760, height: 448 }) }))).toHaveLength(1);
+    // 200 steps cannot fit readably: as many to a row as the width takes at a readable scale.
+    const many = independentSteps(200);
+    const tall = layoutPlanGraph(many, { maxRowWidth: choosePlanGraphRowWidth(many, box) });
+    expect(tall.width * readableScale).toBeLessThanOrEqual(box.width);
+    expect(rowsOf(tall)[0]!.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('wraps narrower when dagre spreads the rows past a readable width', () => {
+    const box = { width: 720, height: 448 };
+    for (const seed of [7, 11, 40]) {
+      let state = seed;
+      const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const shape: PlanGraphShape[] = Array.from({ length: 40 }, (_, index) => ({
+        id: `#E${index + 1}`,
+        tool: 'search_web',
+        deps: [...new Set(Array.from({ length: index === 0 ? 0 : Math.floor(random() * 3) }, () => `#E${1 + Math.floor(random() * index)}`))],
+      }));
+      const rowWidth = choosePlanGraphRowWidth(shape, box);
+      const first = layoutPlanGraph(shape, { maxRowWidth: rowWidth });
+      const narrower = narrowerPlanGraphRowWidth(first, rowWidth, box);
+      expect(narrower).not.toBeNull();
+      expect(narrower!).toBeLessThan(rowWidth);
+      expect(layoutPlanGraph(shape, { maxRowWidth: narrower! }).width).toBeLessThan(first.width);
+    }
+    expect(narrowerPlanGraphRowWidth({ width: 900 }, 900, box)).toBeNull();
+  });
+
+  it('stays fast for 200 and 500 steps', () => {
+    for (const size of [200, 500]) {
+      let seed = size;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const shape: PlanGraphShape[] = Array.from({ length: size }, (_, index) => ({
+        id: `#E${index + 1}`,
+        tool: 'search_web',
+        deps: [...new Set(Array.from({ length: index === 0 ? 0 : Math.floor(random() * 3) }, () => `#E${1 + Math.floor(random() * index)}`))],
+      }));
+      const started = performance.now();
+      const graph = layoutPlanGraph(shape, { maxRowWidth: choosePlanGraphRowWidth(shape, { width: 760, height: 448 }) });
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(graph.nodes).toHaveLength(size);
+      const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+      for (const edge of graph.edges) expect(byId.get(edge.from)!.y).toBeLessThan(byId.get(edge.to)!.y);
+    }
+  });
+
+  it('still draws dependencies in a cycle', () => {
+    const graph = layoutPlanGraph([
+      { id: '#E1', tool: 'llm', deps: ['#E2'] },
+      { id: '#E2', tool: 'llm', deps: ['#E1'] },
+    ]);
+    expect(graph.nodes).toHaveLength(2);
+    expect(graph.edges).toHaveLength(2);
+    for (const edge of graph.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('PlanGraph: fit, zoom and pan', () => {
+  it('is never wider than its container: no width of its own, 100 % of the column', () => {
+    render(<PlanGraph steps={stepsOf(independentSteps(30))} />);
+    const figure = screen.getByRole('figure', { name: 'Plan graph' });
+    const svg = figure.querySelector('svg')!;
+    expect(svg.hasAttribute('width')).toBe(false);
+    expect(svg.style.width).toBe('100%');
+    expect(svg.style.maxWidth).toBe('100%');
+    expect(svg.style.minWidth).toBe('');
+    expect(figure.getAttribute('style') ?? '').not.toMatch(/width/);
+    for (const element of figure.querySelectorAll<HTMLElement | SVGElement>('*')) expect(element.style?.minWidth ?? '').toBe('');
+    const planGraphCss = readFileSync(`${import.meta.dirname}/plan-graph.css`, 'utf8');
+    // The stylesheet agrees: the figure gives its content no say in its width.
+    expect(planGraphCss).toMatch(/\.plan-graph \{[^}]*min-width: 0;[^}]*contain: inline-size;/);
+    expect(planGraphCss).toMatch(/\.plan-graph-viewport svg \{[^}]*width: 100%; max-width: 100%;/);
+    expect(planGraphCss).toMatch(/\.plan-graph-viewport \{[^}]*max-height: 28rem;[^}]*overflow-y: auto;/);
+  });
+
+  it('shows the whole graph, readably, by default', () => {
+    render(<PlanGraph steps={stepsOf(independentSteps(50))} />);
+    const svg = screen.getByRole('figure', { name: 'Plan graph' }).querySelector('svg')!;
+    const [x, y, width, height] = viewBoxOfFigure();
+    const nodes = [...svg.querySelectorAll('.plan-graph-node')].map((node) => /translate\(([-\d.]+),([-\d.]+)\)/.exec(node.parentElement?.getAttribute('transform') ?? '')!.slice(1).map(Number));
+    expect(nodes).toHaveLength(50);
+    for (const [left, top] of nodes) {
+      expect(left!).toBeGreaterThanOrEqual(x!);
+      expect(top!).toBeGreaterThanOrEqual(y!);
+      expect(left! + 100).toBeLessThanOrEqual(x! + width!);
+      expect(top! + 30).toBeLessThanOrEqual(y! + height!);
+    }
+    expect(Number(svg.getAttribute('data-scale'))).toBeGreaterThanOrEqual(readableScale);
+    expect((screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('Zoom in, Zoom out and Fit change the viewBox', () => {
+    render(<PlanGraph steps={stepsOf(independentSteps(12))} />);
+    const fitted = viewBoxOfFigure();
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    const zoomed = viewBoxOfFigure();
+    expect(zoomed[2]).toBeCloseTo(fitted[2]! / 1.25, 1);
+    expect(zoomed[3]).toBeCloseTo(fitted[3]! / 1.25, 1);
+    // Zoomed around the centre.
+    expect(zoomed[0]! + zoomed[2]! / 2).toBeCloseTo(fitted[0]! + fitted[2]! / 2, 1);
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    expect(viewBoxOfFigure()[2]).toBeLessThan(zoomed[2]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom out' }));
+    expect(viewBoxOfFigure()).toEqual(zoomed);
+    fireEvent.click(screen.getByRole('button', { name: 'Fit' }));
+    expect(viewBoxOfFigure()).toEqual(fitted);
+    expect((screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement).disabled).toBe(true);
+    // The figure keeps its name, and the nodes are still links to their cards.
+    expect(within(screen.getByRole('figure', { name: 'Plan graph' })).getAllByRole('link')).toHaveLength(12);
+  });
+
+  it('pans with the arrow keys and zooms with + and − and Ctrl + wheel when the graph has focus', () => {
+    render(<PlanGraph steps={stepsOf(independentSteps(12))} />);
+    const view = screen.getByRole('group', { name: 'Graph view' });
+    expect(view.tabIndex).toBe(0);
+    const fitted = viewBoxOfFigure();
+    fireEvent.keyDown(view, { key: '+' });
+    const zoomed = viewBoxOfFigure();
+    expect(zoomed[2]).toBeLessThan(fitted[2]!);
+    fireEvent.keyDown(view, { key: 'ArrowRight' });
+    expect(viewBoxOfFigure()[0]).toBeGreaterThan(zoomed[0]!);
+    fireEvent.keyDown(view, { key: 'ArrowDown' });
+    expect(viewBoxOfFigure()[1]).toBeGreaterThan(zoomed[1]!);
+    fireEvent.keyDown(view, { key: '0' });
+    expect(viewBoxOfFigure()).toEqual(fitted);
+
+    // A plain wheel scrolls the page; Ctrl (⌘) + wheel zooms the graph.
+    expect(fireEvent.wheel(view, { deltaY: -100 })).toBe(true);
+    expect(viewBoxOfFigure()).toEqual(fitted);
+    expect(fireEvent.wheel(view, { deltaY: -100, ctrlKey: true })).toBe(false);
+    expect(viewBoxOfFigure()[2]).toBeLessThan(fitted[2]!);
+    fireEvent.wheel(view, { deltaY: 100, metaKey: true });
+    fireEvent.wheel(view, { deltaY: 1000, metaKey: true });
+    expect(viewBoxOfFigure()).toEqual(fitted);
+  });
+
+  it('pans by dragging, and a drag that ends on a node does not open it', () => {
+    const onSelectStep = vi.fn();
+    render(<PlanGraph steps={stepsOf(independentSteps(12))} onSelectStep={onSelectStep} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    const zoomed = viewBoxOfFigure();
+    const svg = screen.getByRole('figure', { name: 'Plan graph' }).querySelector('svg')!;
+    const node = screen.getByRole('link', { name: /^#E2 calculator/ });
+    fireEvent.pointerDown(node, { pointerId: 1, button: 0, isPrimary: true, clientX: 100, clientY: 100 });
+    fireEvent.pointerMove(svg, { pointerId: 1, clientX: 60, clientY: 90 });
+    fireEvent.pointerUp(svg, { pointerId: 1, clientX: 60, clientY: 90 });
+    fireEvent.click(node);
+    const panned = viewBoxOfFigure();
+    expect(panned[0]).toBeGreaterThan(zoomed[0]!);
+    expect(panned[1]).toBeGreaterThan(zoomed[1]!);
+    expect(panned[2]).toBe(zoomed[2]);
+    expect(onSelectStep).not.toHaveBeenCalled();
+    // A press without a move is a click.
+    fireEvent.pointerDown(node, { pointerId: 2, button: 0, isPrimary: true, clientX: 100, clientY: 100 });
+    fireEvent.pointerUp(node, { pointerId: 2, clientX: 101, clientY: 100 });
+    fireEvent.click(node);
+    expect(onSelectStep).toHaveBeenCalledWith('#E2');
+    expect(viewBoxOfFigure()).toEqual(panned);
+  });
+
+  it('keeps the view while statuses change, and lays out once per structure', () => {
+    const shape = independentSteps(30);
+    const { rerender } = render(<PlanGraph steps={stepsOf(shape)} />);
+    expect(layout).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    const zoomed = viewBoxOfFigure();
+    const done = stepsOf(shape).map((step) => ({ ...step, status: 'done' as const }));
+    rerender(<PlanGraph steps={done} />);
+    expect(document.querySelectorAll('.plan-graph-node.status-done')).toHaveLength(30);
+    expect(viewBoxOfFigure()).toEqual(zoomed);
+    expect(layout).toHaveBeenCalledTimes(1);
+  });
+});
+

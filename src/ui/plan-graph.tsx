@@ -1,120 +1,24 @@
-import { Graph, layout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
-import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { assertNever } from '../core/errors.ts';
-import type { StepState, StepStatus } from '../core/run/run-state.ts';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import type { StepState } from '../core/run/run-state.ts';
+import { stepStatusColor } from './step-status.ts';
+import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphShape } from './plan-graph-layout.ts';
+import { panView, planGraphFrame, viewBoxOf, zoomView, type PlanGraphFrame, type PlanGraphView } from './plan-graph-view.ts';
 import { statusLabel } from './step-status.ts';
+import './plan-graph.css';
+
+export {
+  choosePlanGraphRowWidth,
+  defaultMaxRowWidth,
+  layoutPlanGraph,
+  type PlanGraphEdge,
+  type PlanGraphLayout,
+  type PlanGraphLayoutOptions,
+  type PlanGraphNode,
+  type PlanGraphShape,
+} from './plan-graph-layout.ts';
 
 /** A node's tooltip shows this much of the input: a step's input can be megabytes. */
 const titleInputLength = 300;
-
-/** What the layout depends on: a step's variable, its tool (the label's width) and its dependencies. */
-export interface PlanGraphShape {
-  id: string;
-  tool: string;
-  deps: readonly string[];
-}
-
-/** One box of the laid-out graph; `x`, `y` are its centre. */
-export interface PlanGraphNode {
-  id: string;
-  label: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** A variable some step refers to that no step defines. */
-  missing: boolean;
-}
-
-/** One dependency arrow, from the step that provides the evidence to the step that uses it. */
-export interface PlanGraphEdge {
-  from: string;
-  to: string;
-  points: readonly { x: number; y: number }[];
-}
-
-/** The graph laid out top to bottom, in SVG user units. */
-export interface PlanGraphLayout {
-  width: number;
-  height: number;
-  nodes: readonly PlanGraphNode[];
-  edges: readonly PlanGraphEdge[];
-}
-
-const nodeHeight = 30;
-const characterWidth = 7.4;
-const nodePadding = 22;
-const margin = 8;
-const maximumOrderedNodes = 60;
-
-/**
- * Lays the plan's DAG out with dagre, top to bottom: one node per step, one edge per `#E`
- * dependency. A dependency on a variable no step defines gets a node of its own, marked
- * `missing`, so that every dependency shows. Any names work, `constructor` and `__proto__`
- * included: dagre only ever sees node keys made here.
- */
-export function layoutPlanGraph(shape: readonly PlanGraphShape[]): PlanGraphLayout {
-  if (shape.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
-  const graph = new Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: false });
-  graph.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 34, marginx: margin, marginy: margin });
-  graph.setDefaultEdgeLabel(() => ({}));
-  // graphlib keeps nodes and edges in plain objects keyed by name, so a step named like an
-  // Object.prototype member (`constructor`, `toString`) would make it throw: it gets `n0`, `n1`, … instead.
-  const nodes = new Map<string, { key: string; label: string; missing: boolean }>();
-  const addNode = (id: string, label: string, missing: boolean): string => {
-    const key = nodes.get(id)?.key ?? `n${nodes.size}`;
-    nodes.set(id, { key, label, missing });
-    graph.setNode(key, { width: Math.ceil(label.length * characterWidth + nodePadding), height: nodeHeight });
-    return key;
-  };
-  const keyOf = (id: string) => nodes.get(id)?.key ?? addNode(id, `${id} ?`, true);
-  for (const step of shape) addNode(step.id, `${step.id} ${step.tool}`, false);
-  const edges: { from: string; to: string }[] = [];
-  for (const step of shape) {
-    for (const dependency of step.deps) {
-      graph.setEdge(keyOf(dependency), keyOf(step.id));
-      edges.push({ from: dependency, to: step.id });
-    }
-  }
-  // Side by side, steps keep plan order (#E1 left of #E2) where dagre would otherwise swap them.
-  // Pairs are quadratic in the step count, so very long plans are left to dagre alone.
-  const keys = [...nodes.values()].map((node) => node.key);
-  const constraints = keys.length > maximumOrderedNodes ? [] : keys.flatMap((left, index) => keys.slice(index + 1).map((right) => ({ left, right })));
-  layout(graph, { constraints });
-  const size = graph.graph();
-  return {
-    width: Math.ceil(size.width ?? 0),
-    height: Math.ceil(size.height ?? 0),
-    nodes: [...nodes].map(([id, { key, label, missing }]): PlanGraphNode => {
-      const node = graph.node(key);
-      return { id, label, missing, x: node.x ?? 0, y: node.y ?? 0, width: node.width, height: node.height };
-    }),
-    edges: edges.map(({ from, to }) => ({ from, to, points: graph.edge(keyOf(from), keyOf(to))?.points ?? [] })),
-  };
-}
-
-/** The colour of a status, from the app's palette (app.css custom properties). */
-export function stepStatusColor(status: StepStatus): string {
-  switch (status) {
-    case 'done':
-      return 'var(--done, #16a34a)';
-    case 'failed':
-      return 'var(--failed, #dc2626)';
-    case 'running':
-      return 'var(--running, #d97706)';
-    case 'waiting-for-approval':
-    case 'paused':
-      return 'var(--waiting, #7c3aed)';
-    case 'pending':
-    case 'ready':
-    case 'skipped':
-    case 'stale':
-    case 'interrupted':
-      return 'var(--muted, #6b7280)';
-    default:
-      return assertNever(status);
-  }
-}
 
 /** A smooth path through dagre's edge points. */
 function edgePath(points: readonly { x: number; y: number }[]): string {
@@ -147,12 +51,6 @@ export interface PlanGraphProps {
   onSelectStep?: (id: string) => void;
 }
 
-/**
- * The plan as a graph: one node per step (`#E1 search_wiki`), coloured by its live status, and
- * an arrow for every `#E` dependency. Clicking a node (or Enter on it) scrolls to its step card
- * and focuses it. The layout is computed again only when the graph's structure changes, not
- * when a status does.
- */
 /** How often, at most, the graph is laid out again while steps stream in (a layout of hundreds of steps takes a frame or more). */
 const relayoutIntervalMs = 400;
 
@@ -174,21 +72,174 @@ function useThrottled<T>(value: T, intervalMs: number): T {
   return shown;
 }
 
+/** The picture's box before it has been measured (and in tests, where nothing has a size): CSS pixels. */
+const fallbackBox = { width: 720, maxHeight: 448 };
+/** One press of Zoom in / Zoom out. */
+const zoomStep = 1.25;
+/** One press of an arrow key, in CSS pixels. */
+const panStep = 48;
+/** A press that moves less than this many CSS pixels is a click, not a drag. */
+const dragThreshold = 4;
+
+interface Box {
+  width: number;
+  maxHeight: number;
+}
+
+interface Drag {
+  pointerId: number;
+  x: number;
+  y: number;
+  moved: boolean;
+}
+
+/**
+ * The plan as a graph: one node per step (`#E1 search_wiki`), coloured by its live status, and
+ * an arrow for every `#E` dependency. Clicking a node (or Enter on it) scrolls to its step card
+ * and focuses it. The layout is computed again only when the graph's structure (or the width
+ * it has to fit) changes, not when a status does.
+ *
+ * The whole graph fits the panel's width by default, wide layers wrapped onto several rows;
+ * Zoom in, Zoom out (or Ctrl/⌘ + wheel, + and −) and Fit change the SVG's `viewBox`, and
+ * dragging or the arrow keys move it. The picture is never wider than its container.
+ */
 export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGraphProps) {
   const arrowId = `plan-graph-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  const hintId = `plan-graph-hint-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   // The layout's only input, as a string: status changes leave it equal, so no relayout; a
   // plan that streams in fast is laid out a few times a second, not once per step.
   const structure = useThrottled(JSON.stringify(steps.map((step) => [step.id, step.tool, step.deps])), relayoutIntervalMs);
-  const graph = useMemo(() => {
-    const shape = (JSON.parse(structure) as [string, string, string[]][]).map(([id, tool, deps]) => ({ id, tool, deps }));
-    return layoutPlanGraph(shape);
-  }, [structure]);
+  const shape = useMemo(
+    () => (JSON.parse(structure) as [string, string, string[]][]).map(([id, tool, deps]): PlanGraphShape => ({ id, tool, deps })),
+    [structure],
+  );
+
+  // Where the page can measure, the first layout waits for the box (measured before the first
+  // paint), so that it is laid out once for the width it has rather than twice.
+  const [measured, setMeasured] = useState<Box | null>(() => (typeof ResizeObserver === 'undefined' ? fallbackBox : null));
+  const boxWidth = measured?.width;
+  const boxHeight = measured?.maxHeight;
+  // A new row width, and only that, lays the graph out again: most resizes change nothing.
+  const rowWidth = useMemo(
+    () => (boxWidth === undefined || boxHeight === undefined ? null : choosePlanGraphRowWidth(shape, { width: boxWidth, height: boxHeight })),
+    [shape, boxWidth, boxHeight],
+  );
+  const wrapped = useMemo(() => (rowWidth === null ? null : layoutPlanGraph(shape, { maxRowWidth: rowWidth })), [shape, rowWidth]);
+  // Laid out wider than the estimate (steps lined up under the steps they use): once more, narrower.
+  const narrower = wrapped && rowWidth !== null && boxWidth !== undefined ? narrowerPlanGraphRowWidth(wrapped, rowWidth, { width: boxWidth }) : null;
+  const rewrapped = useMemo(() => (narrower === null ? null : layoutPlanGraph(shape, { maxRowWidth: narrower })), [shape, narrower]);
+  const box = boxWidth === undefined || boxHeight === undefined ? null : { width: boxWidth, maxHeight: boxHeight };
+  const graph = wrapped && rewrapped && box && planGraphFrame(rewrapped, box).fit.scale > planGraphFrame(wrapped, box).fit.scale ? rewrapped : wrapped;
+  const frame = useMemo(
+    () => (graph && boxWidth !== undefined && boxHeight !== undefined ? planGraphFrame(graph, { width: boxWidth, maxHeight: boxHeight }) : null),
+    [graph, boxWidth, boxHeight],
+  );
+  /** `null` while the graph is fitted to the box: it then follows new steps and resizes. */
+  const [view, setView] = useState<PlanGraphView | null>(null);
+  const shown = frame ? (view ?? frame.fit) : null;
+
+  const frameRef = useRef<PlanGraphFrame | null>(null);
+  useEffect(() => {
+    frameRef.current = frame;
+  }, [frame]);
+  const drag = useRef<Drag | null>(null);
+  const suppressClick = useRef(false);
+  const [dragging, setDragging] = useState(false);
+
+  // Measures the box (before paint, then on every resize) and zooms on Ctrl/⌘ + wheel, which
+  // needs a listener that is not passive to keep the page from zooming too.
+  const viewportElement = useRef<HTMLDivElement | null>(null);
+  const viewportRef = useCallback((element: HTMLDivElement | null) => {
+    viewportElement.current = element;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      const current = frameRef.current;
+      if (!(event.ctrlKey || event.metaKey) || !current) return;
+      event.preventDefault();
+      const picture = element.querySelector('svg')?.getBoundingClientRect();
+      const anchor = picture ? { x: event.clientX - picture.left, y: event.clientY - picture.top } : undefined;
+      const factor = Math.exp(-event.deltaY * (event.deltaMode === WheelEvent.DOM_DELTA_LINE ? 0.05 : 0.002));
+      setView((view) => zoomView(view, current, factor, anchor));
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    if (typeof ResizeObserver === 'undefined') return () => element.removeEventListener('wheel', onWheel);
+    const measure = () => {
+      const maxHeight = Number.parseFloat(getComputedStyle(element).maxHeight);
+      const next = { width: element.clientWidth || fallbackBox.width, maxHeight: maxHeight > 0 ? maxHeight : fallbackBox.maxHeight };
+      setMeasured((current) => (current?.width === next.width && current.maxHeight === next.maxHeight ? current : next));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('wheel', onWheel);
+    };
+  }, []);
 
   const stepsById = new Map(steps.map((step) => [step.id, step]));
   const select = (event: MouseEvent | KeyboardEvent, id: string) => {
     event.preventDefault();
     focusStepCard(id);
     onSelectStep?.(id);
+  };
+  const zoomBy = (factor: number) => {
+    if (frame) setView((current) => zoomView(current, frame, factor));
+  };
+  const fit = (element?: HTMLElement | null) => {
+    setView(null);
+    element?.scrollTo?.({ top: 0 });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!frame || event.ctrlKey || event.metaKey || event.altKey) return;
+    const viewport = event.currentTarget;
+    const vertical = event.key === 'ArrowUp' || event.key === 'ArrowDown';
+    // A fitted graph taller than its box scrolls natively, like any other panel.
+    if (vertical && view === null && viewport.scrollHeight > viewport.clientHeight) return;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [panStep, 0], ArrowRight: [-panStep, 0], ArrowUp: [0, panStep], ArrowDown: [0, -panStep] };
+    const move = moves[event.key];
+    if (move) setView((current) => panView(current, frame, move[0], move[1]));
+    else if (event.key === '+' || event.key === '=') zoomBy(zoomStep);
+    else if (event.key === '-' || event.key === '_') zoomBy(1 / zoomStep);
+    else if (event.key === '0') fit(viewport);
+    else return;
+    event.preventDefault();
+  };
+
+  const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
+    if (event.button !== 0 || !event.isPrimary) return;
+    drag.current = { pointerId: event.pointerId, x: event.clientX, y: event.clientY, moved: false };
+  };
+  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
+    const current = drag.current;
+    if (!current || current.pointerId !== event.pointerId || !frame) return;
+    const dx = event.clientX - current.x;
+    const dy = event.clientY - current.y;
+    if (!current.moved) {
+      if (Math.hypot(dx, dy) < dragThreshold) return;
+      // Captured only once it is a drag: a capture from the start would take the click from the node.
+      current.moved = true;
+      try {
+        event.currentTarget.setPointerCapture(event.pointerId);
+      } catch {
+        // A pointer that is no longer active (or a test's made-up one) cannot be captured; the drag works without.
+      }
+      setDragging(true);
+    }
+    current.x = event.clientX;
+    current.y = event.clientY;
+    setView((view) => panView(view, frame, dx, dy));
+  };
+  const onPointerEnd = (event: PointerEvent<SVGSVGElement>) => {
+    const current = drag.current;
+    if (!current || current.pointerId !== event.pointerId) return;
+    drag.current = null;
+    if (!current.moved) return;
+    setDragging(false);
+    // The click that ends a drag must not open the node it ended on.
+    suppressClick.current = true;
+    setTimeout(() => (suppressClick.current = false), 0);
   };
 
   if (steps.length === 0) {
@@ -199,85 +250,126 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
     );
   }
 
-  const dependencyCount = graph.edges.length;
+  const dependencyCount = graph?.edges.length ?? 0;
+  const fitted = view === null;
   return (
-    <figure className="plan-graph" aria-label="Plan graph" style={{ margin: 0, overflowX: 'auto' }}>
-      <svg
-        width={graph.width}
-        height={graph.height}
-        viewBox={`0 0 ${graph.width} ${graph.height}`}
-        // Shrinks to fit narrow columns, but not below 70 %: past that the figure scrolls sideways.
-        style={{ width: '100%', maxWidth: graph.width, minWidth: Math.round(graph.width * 0.7), height: 'auto', display: 'block', margin: '0 auto' }}
-        fontFamily="ui-monospace, monospace"
-        fontSize={12}
+    <figure className="plan-graph" aria-label="Plan graph">
+      <div className="plan-graph-toolbar">
+        <button type="button" title="Zoom in (+, or Ctrl/⌘ + wheel)" disabled={!frame || !shown || shown.scale >= frame.maxScale} onClick={() => zoomBy(zoomStep)}>
+          Zoom in
+        </button>
+        <button type="button" title="Zoom out (−)" disabled={fitted} onClick={() => zoomBy(1 / zoomStep)}>
+          Zoom out
+        </button>
+        <button type="button" title="Show the whole graph (0)" onClick={() => fit(viewportElement.current)}>
+          Fit
+        </button>
+        {shown && <span className="plan-graph-zoom">{Math.round(shown.scale * 100)}%</span>}
+        <span id={hintId} className="plan-graph-hint">
+          Drag or use the arrow keys to move the graph; + and − zoom, 0 fits it.
+        </span>
+      </div>
+      <div
+        ref={viewportRef}
+        className="plan-graph-viewport"
+        role="group"
+        aria-label="Graph view"
+        aria-describedby={hintId}
+        // The graph itself is a stop in the tab order, for the arrow keys.
+        tabIndex={0}
+        onKeyDown={onKeyDown}
       >
-        <title>{`Plan graph: ${steps.length} ${steps.length === 1 ? 'step' : 'steps'}, ${dependencyCount} ${dependencyCount === 1 ? 'dependency' : 'dependencies'}`}</title>
-        <defs>
-          <marker id={arrowId} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
-            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
-          </marker>
-        </defs>
-        <g className="plan-graph-edges" aria-hidden="true" fill="none" stroke="currentColor" strokeOpacity={0.55} strokeWidth={1.4}>
-          {graph.edges.map((edge) => (
-            <path
-              key={`${edge.from}->${edge.to}`}
-              className="plan-graph-edge"
-              data-from={edge.from}
-              data-to={edge.to}
-              d={edgePath(edge.points)}
-              markerEnd={`url(#${arrowId})`}
-            />
-          ))}
-        </g>
-        {graph.nodes.map((node) => {
-          const left = node.x - node.width / 2;
-          const top = node.y - node.height / 2;
-          const step = stepsById.get(node.id);
-          if (node.missing || !step) {
-            return (
-              <g key={node.id} className="plan-graph-node missing" data-step-id={node.id} transform={`translate(${left},${top})`}>
-                <title>{`${node.id} is not defined by any step`}</title>
-                <rect width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
-                <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
-                  {node.label}
-                </text>
-              </g>
-            );
-          }
-          const status = statusLabel(step.status);
-          const color = stepStatusColor(step.status);
-          const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
-          const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
-          return (
-            <g key={node.id} transform={`translate(${left},${top})`}>
-              <a
-                href={`#step-${node.id.replace(/^#/, '')}`}
-                className={`plan-graph-node status-${step.status}`}
-                data-step-id={node.id}
-                data-status={status}
-                aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
-                onClick={(event) => select(event, node.id)}
-                onKeyDown={(event) => {
-                  if (event.key === ' ') select(event, node.id);
-                }}
-              >
-                <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
-                <rect
-                  width={node.width}
-                  height={node.height}
-                  rx={6}
-                  strokeWidth={step.status === 'running' ? 2.2 : 1.4}
-                  strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
-                  style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
+        {graph && frame && shown && (
+          <svg
+            viewBox={viewBoxOf(shown, frame)}
+            className={dragging ? 'dragging' : undefined}
+            // As wide as the container, never wider: no width of its own that could widen the page.
+            style={{ width: '100%', maxWidth: '100%', height: frame.height, touchAction: fitted ? 'pan-y pinch-zoom' : 'none' }}
+            fontFamily="ui-monospace, monospace"
+            fontSize={12}
+            data-scale={shown.scale.toFixed(3)}
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={onPointerEnd}
+            onPointerCancel={onPointerEnd}
+            // A link dragged natively would end the pan.
+            onDragStart={(event) => event.preventDefault()}
+            onClickCapture={(event) => {
+              if (!suppressClick.current) return;
+              suppressClick.current = false;
+              event.preventDefault();
+              event.stopPropagation();
+            }}
+          >
+            <title>{`Plan graph: ${steps.length} ${steps.length === 1 ? 'step' : 'steps'}, ${dependencyCount} ${dependencyCount === 1 ? 'dependency' : 'dependencies'}`}</title>
+            <defs>
+              <marker id={arrowId} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+                <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
+              </marker>
+            </defs>
+            <g className="plan-graph-edges" aria-hidden="true" fill="none" stroke="currentColor" strokeOpacity={0.55} strokeWidth={1.4}>
+              {graph.edges.map((edge) => (
+                <path
+                  key={`${edge.from}->${edge.to}`}
+                  className="plan-graph-edge"
+                  data-from={edge.from}
+                  data-to={edge.to}
+                  d={edgePath(edge.points)}
+                  markerEnd={`url(#${arrowId})`}
                 />
-                <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
-                  {node.label}
-                </text>
-              </a>
+              ))}
             </g>
-          );
-        })}
-      </svg>
+            {graph.nodes.map((node) => {
+              const left = node.x - node.width / 2;
+              const top = node.y - node.height / 2;
+              const step = stepsById.get(node.id);
+              if (node.missing || !step) {
+                return (
+                  <g key={node.id} className="plan-graph-node missing" data-step-id={node.id} transform={`translate(${left},${top})`}>
+                    <title>{`${node.id} is not defined by any step`}</title>
+                    <rect width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
+                    <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
+                      {node.label}
+                    </text>
+                  </g>
+                );
+              }
+              const status = statusLabel(step.status);
+              const color = stepStatusColor(step.status);
+              const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
+              const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
+              return (
+                <g key={node.id} transform={`translate(${left},${top})`}>
+                  <a
+                    href={`#step-${node.id.replace(/^#/, '')}`}
+                    className={`plan-graph-node status-${step.status}`}
+                    data-step-id={node.id}
+                    data-status={status}
+                    aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
+                    onClick={(event) => select(event, node.id)}
+                    onKeyDown={(event) => {
+                      if (event.key === ' ') select(event, node.id);
+                    }}
+                  >
+                    <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
+                    <rect
+                      width={node.width}
+                      height={node.height}
+                      rx={6}
+                      strokeWidth={step.status === 'running' ? 2.2 : 1.4}
+                      strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
+                      style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
+                    />
+                    <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
+                      {node.label}
+                    </text>
+                  </a>
+                </g>
+              );
+            })}
+          </svg>
+        )}
+      </div>
     </figure>
   );
 });
