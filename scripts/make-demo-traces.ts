@@ -457,7 +457,8 @@ async function record(demo: Demo): Promise<RunEvent[]> {
     runId: `demo-${demo.entry.id}`,
     task: demo.task,
     tools: standardTools,
-    engines: { planner: demo.models.planner, toolCaller: demo.models.tools, solver: demo.models.solver },
+    // The llm tool's model is an engine of the run, so its requests are recorded like the others.
+    engines: { planner: demo.models.planner, toolCaller: demo.models.tools, solver: demo.models.solver, llmTool: demo.models.tools },
     onEvent: (event) => events.push(event),
     concurrency: demoSettings.concurrency,
     evidenceLimit: demoSettings.evidenceLimit,
@@ -466,7 +467,6 @@ async function record(demo: Demo): Promise<RunEvent[]> {
       wikiLanguage: 'en',
       searxngUrl: 'http://127.0.0.1:8888',
       bilibiliProxyUrl: 'http://127.0.0.1:8790/bilibili?keyword={query}',
-      llm: demo.models.tools,
     },
     fetch: demo.fetch,
   });
