@@ -36,7 +36,7 @@ import { tokenize, type ScriptRule } from '../e2e/fixtures/planner-server.ts';
 
 // ── Settings ────────────────────────────────────────────────────────────────────────────
 
-const goals = { firstLoadGzipKb: 150, longestTaskMs: 50 };
+const goals = { firstLoadGzipKb: 120, longestTaskMs: 50 };
 /** Model runtimes: loaded only when a model is used, never in the first load (issue 3 §7). */
 const modelRuntimes = ['@mlc-ai/web-llm', '@wllama/wllama'];
 const stepCount = 200;

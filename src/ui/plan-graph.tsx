@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import { stepStatusColor } from './step-status.ts';
-import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphShape } from './plan-graph-layout.ts';
+import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphLayout, type PlanGraphShape } from './plan-graph-layout.ts';
 import { panView, planGraphFrame, viewBoxOf, zoomView, type PlanGraphFrame, type PlanGraphView } from './plan-graph-view.ts';
 import { statusLabel } from './step-status.ts';
 import './plan-graph.css';
@@ -103,6 +103,34 @@ interface Drag {
  * Zoom in, Zoom out (or Ctrl/⌘ + wheel, + and −) and Fit change the SVG's `viewBox`, and
  * dragging or the arrow keys move it. The picture is never wider than its container.
  */
+/** Graphs with more steps than this are laid out in a worker (in the page they block it for 100+ ms). */
+const workerLayoutMinSteps = 40;
+let layoutWorker: Worker | undefined;
+let nextLayoutId = 0;
+
+/**
+ * The graph laid out for `maxRowWidth` (null: not yet). A large graph is laid out in a worker:
+ * until its answer comes, the previous layout stays on screen; a small one is laid out at once.
+ */
+function useGraphLayout(shape: readonly PlanGraphShape[], maxRowWidth: number | null): PlanGraphLayout | null {
+  const inWorker = shape.length > workerLayoutMinSteps && typeof Worker !== 'undefined';
+  const here = useMemo(() => (inWorker || maxRowWidth === null ? null : layoutPlanGraph(shape, { maxRowWidth })), [inWorker, shape, maxRowWidth]);
+  const [fromWorker, setFromWorker] = useState<PlanGraphLayout | null>(null);
+  useEffect(() => {
+    if (!inWorker || maxRowWidth === null) return;
+    layoutWorker ??= new Worker(new URL('./plan-graph-layout-worker.ts', import.meta.url), { type: 'module' });
+    const worker = layoutWorker;
+    const id = ++nextLayoutId;
+    const onMessage = (event: MessageEvent<{ id: number; layout: PlanGraphLayout }>) => {
+      if (event.data.id === id) setFromWorker(event.data.layout);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage({ id, shape: [...shape], maxRowWidth });
+    return () => worker.removeEventListener('message', onMessage);
+  }, [inWorker, shape, maxRowWidth]);
+  return inWorker ? fromWorker : here;
+}
+
 export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGraphProps) {
   const arrowId = `plan-graph-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const hintId = `plan-graph-hint-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
@@ -124,10 +152,10 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
     () => (boxWidth === undefined || boxHeight === undefined ? null : choosePlanGraphRowWidth(shape, { width: boxWidth, height: boxHeight })),
     [shape, boxWidth, boxHeight],
   );
-  const wrapped = useMemo(() => (rowWidth === null ? null : layoutPlanGraph(shape, { maxRowWidth: rowWidth })), [shape, rowWidth]);
+  const wrapped = useGraphLayout(shape, rowWidth);
   // Laid out wider than the estimate (steps lined up under the steps they use): once more, narrower.
   const narrower = wrapped && rowWidth !== null && boxWidth !== undefined ? narrowerPlanGraphRowWidth(wrapped, rowWidth, { width: boxWidth }) : null;
-  const rewrapped = useMemo(() => (narrower === null ? null : layoutPlanGraph(shape, { maxRowWidth: narrower })), [shape, narrower]);
+  const rewrapped = useGraphLayout(shape, narrower);
   const box = boxWidth === undefined || boxHeight === undefined ? null : { width: boxWidth, maxHeight: boxHeight };
   const graph = wrapped && rewrapped && box && planGraphFrame(rewrapped, box).fit.scale > planGraphFrame(wrapped, box).fit.scale ? rewrapped : wrapped;
   const frame = useMemo(
