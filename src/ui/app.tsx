@@ -28,7 +28,8 @@ import {
   stopRun,
   toggleBreakpoint,
 } from '../store/run-actions.ts';
-import { importTrace, parseDemoIndex, type DemoEntry } from '../core/trace/trace.ts';
+import type { DemoEntry } from '../core/trace/trace.ts';
+import { loadDemoIndex, playDemo } from './demos.ts';
 import { Timeline } from './timeline.tsx';
 import { TraceControls } from './trace-controls.tsx';
 import { RunHistory } from './run-history.tsx';
@@ -315,19 +316,11 @@ function Welcome() {
   const [demos, setDemos] = useState<DemoEntry[]>([]);
   useEffect(() => {
     if (hasRuns) return;
-    fetch(`${import.meta.env.BASE_URL}demos/index.json`)
-      .then((response) => response.json())
-      .then((index: unknown) => {
-        const parsed = parseDemoIndex(index);
-        setDemos(parsed.ok ? parsed.demos : []);
-      })
+    loadDemoIndex()
+      .then(setDemos)
       .catch(() => setDemos([]));
   }, [hasRuns]);
   if (hasRuns || demos.length === 0) return null;
-  async function watch(demo: DemoEntry) {
-    const imported = importTrace(await (await fetch(`${import.meta.env.BASE_URL}demos/${demo.file}`)).text());
-    if (imported.ok) startReplay(imported.trace, useAppStore.getState().replaySpeed);
-  }
   return (
     <section className="panel" aria-label="Welcome">
       <h2>Welcome to Stepwise</h2>
@@ -335,7 +328,7 @@ function Welcome() {
       <ul>
         {demos.map((demo) => (
           <li key={demo.id}>
-            <button className="link" onClick={() => void watch(demo)}>
+            <button className="link" onClick={() => void playDemo(demo).catch(() => undefined)}>
               {demo.title}
             </button>
             {demo.description && <span className="hint"> {demo.description}</span>}

@@ -4,6 +4,7 @@ import type { ModelRole } from '../core/run/events.ts';
 import type { ModelCallState } from '../core/run/run-state.ts';
 import { useAppStore } from '../store/store.ts';
 import { characters, CutText } from './cut-text.tsx';
+import { integer, tokens } from './format.ts';
 
 /**
  * Calls: every model request of the run on screen, like a browser's Network panel. One row per
@@ -20,7 +21,6 @@ export const roleNames: Record<ModelRole, string> = {
   'llm-tool': 'llm tool',
 };
 
-const integer = new Intl.NumberFormat('en-US');
 
 /** Calls per step, computed once per calls array (each step card asks). */
 const countsByCalls = new WeakMap<readonly ModelCallState[], Map<string, number>>();
@@ -225,7 +225,7 @@ function CallDetail({ call, blobs }: { call: ModelCallState; blobs: ReadonlyMap<
             .join(', ') || '–'}
         </dd>
         <dt>Tokens</dt>
-        <dd>{call.usage ? `${integer.format(call.usage.promptTokens)} in, ${integer.format(call.usage.completionTokens)} out` : '–'}</dd>
+        <dd>{call.usage ? tokens(call.usage) : '–'}</dd>
         <dt>Time</dt>
         <dd>
           {seconds(durationMs(call))}

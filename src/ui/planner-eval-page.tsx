@@ -6,16 +6,7 @@ import { configurationLabel, currentPromptsName, evalPresets, runEvalFromPage, t
 import { currentPrompts } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { errorMessage } from '../core/errors.ts';
-
-/** Saves `text` as a file. */
-function download(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { downloadText } from './download.ts';
 
 const exampleTasks = [
   'What movies did the director of Killers of the Flower Moon direct?',
@@ -197,10 +188,10 @@ function PlannerEval() {
         <section className="panel" aria-label="Results">
           <h2>Results</h2>
           <div className="controls">
-            <button type="button" onClick={() => download(measuresToCsv(measures, labels), 'planner-eval.csv', 'text/csv')}>
+            <button type="button" onClick={() => downloadText(measuresToCsv(measures, labels), 'planner-eval.csv', 'text/csv')}>
               Export CSV
             </button>
-            <button type="button" onClick={() => download(JSON.stringify({ summaries, measures }, null, 2), 'planner-eval.json', 'application/json')}>
+            <button type="button" onClick={() => downloadText(JSON.stringify({ summaries, measures }, null, 2), 'planner-eval.json')}>
               Export JSON
             </button>
           </div>

@@ -20,6 +20,7 @@ import { allPromptPresets, currentPrompts } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { enabledTools } from '../store/toolkit-actions.ts';
 import { CutText } from './cut-text.tsx';
+import { downloadText } from './download.ts';
 
 const roles: readonly PromptRole[] = ['planner', 'solver', 'toolCaller'];
 const sampleTask = 'Which is older, the Eiffel Tower or the Statue of Liberty?';
@@ -119,14 +120,6 @@ export function PromptSettings({ task }: { task: string }) {
     updateSettings({ promptPresets: settings.promptPresets.filter((candidate) => candidate.name !== current), prompts: { name: defaultPresetName, templates: settings.prompts.templates } });
     setMessage({ kind: 'ok', text: `Preset "${current}" deleted; the prompts stay as they are.` });
   };
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([exportPresets(settings.promptPresets)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'stepwise-prompts.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  };
   const load = async (file: File | undefined) => {
     if (!file) return;
     const result = importPresets(await file.text());
@@ -167,7 +160,7 @@ export function PromptSettings({ task }: { task: string }) {
         <button type="button" onClick={save}>
           Save as preset
         </button>
-        <button type="button" disabled={settings.promptPresets.length === 0} onClick={download}>
+        <button type="button" disabled={settings.promptPresets.length === 0} onClick={() => downloadText(exportPresets(settings.promptPresets), 'stepwise-prompts.json')}>
           Export presets
         </button>
         <button type="button" onClick={() => fileInput.current?.click()}>

@@ -1,19 +1,14 @@
-import { importTrace, parseDemoIndex } from '../core/trace/trace.ts';
 import type { RunState } from '../core/run/run-state.ts';
 import type { ErrorInfo } from '../core/run/events.ts';
-import { startReplay } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
+import { loadDemoIndex, playDemo } from './demos.ts';
 
 /** Replays the first demo at the chosen speed: a way to see Stepwise work with nothing set up. */
 export async function watchFirstDemo(): Promise<void> {
-  const base = import.meta.env.BASE_URL;
   try {
-    const index = parseDemoIndex(await (await fetch(`${base}demos/index.json`)).json());
-    const demo = index.ok ? index.demos[0] : undefined;
+    const [demo] = await loadDemoIndex();
     if (!demo) throw new Error('no demo is listed');
-    const imported = importTrace(await (await fetch(`${base}demos/${demo.file}`)).text());
-    if (!imported.ok) throw new Error(imported.problems[0] ?? 'the demo is damaged');
-    startReplay(imported.trace, useAppStore.getState().replaySpeed);
+    await playDemo(demo);
   } catch (error) {
     useAppStore.getState().setNotice({ message: `The demo could not be opened: ${error instanceof Error ? error.message : String(error)}.` });
   }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { exportCustomTools, importCustomTools, validateCustomToolDefinition, type CustomToolDefinition } from '../../toolkit/custom-tool.ts';
+import { downloadText } from './download.ts';
 import { connectMcpServer, disconnectMcpServer, removeMcpServer, setMcpServerTrust, tryCustomTool } from '../store/toolkit-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -19,13 +20,6 @@ function readJson(text: string, field: string): { value?: unknown; problem?: str
   } catch (error) {
     return { problem: `${field} is not valid JSON: ${(error as Error).message}` };
   }
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function CustomToolForm() {
@@ -165,7 +159,7 @@ function CustomToolList() {
         {tools.length === 0 && <li className="hint">No custom tools yet.</li>}
       </ul>
       <div className="controls">
-        <button disabled={tools.length === 0} onClick={() => download('stepwise-tools.json', exportCustomTools(tools))}>
+        <button disabled={tools.length === 0} onClick={() => downloadText(exportCustomTools(tools), 'stepwise-tools.json')}>
           Export tools
         </button>
         <label>

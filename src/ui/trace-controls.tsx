@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { importTrace, parseDemoIndex, type DemoEntry, type StepwiseTrace } from '../core/trace/trace.ts';
 import { ExportMenu } from './export-menu.tsx';
+import { downloadText } from './download.ts';
 
 /** The replay speeds on offer; `Infinity` plays everything at once. */
 export const replaySpeeds: readonly { value: number; label: string }[] = [
@@ -47,19 +48,6 @@ export interface TraceControlsProps {
 interface Problem {
   title: string;
   problems: readonly string[];
-}
-
-function download(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked on the next turn: the download has taken the blob by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 function errorText(error: unknown): string {
@@ -111,7 +99,7 @@ export function TraceControls({
     try {
       const text = await onExport();
       if (!text) return setProblem({ title: 'There is no run to export.', problems: [] });
-      download(text, exportFileName);
+      downloadText(text, exportFileName);
     } catch (error) {
       setProblem({ title: 'The run could not be exported.', problems: [errorText(error)] });
     }
@@ -122,7 +110,7 @@ export function TraceControls({
     try {
       const text = await onExportOtlp();
       if (!text) return setProblem({ title: 'There is no run to export.', problems: [] });
-      download(text, exportFileName.replace(/\.json$/, '') + '.otlp.json');
+      downloadText(text, exportFileName.replace(/\.json$/, '') + '.otlp.json');
     } catch (error) {
       setProblem({ title: 'The run could not be exported as OpenTelemetry.', problems: [errorText(error)] });
     }

@@ -1,6 +1,7 @@
 import type { ChatChunk, ChatEngine, ChatRequest, ChatResult } from '../llm/types.ts';
 import { toErrorInfo } from './error-info.ts';
 import type { ModelRole, RecordedRequest, RunEvent, RunEventInput, TextRef } from './events.ts';
+import type { ModelCallState } from './run-state.ts';
 
 /**
  * The record of every model request of a run: the `model-call-*` events. Each engine the run
@@ -46,7 +47,7 @@ export class CallRecorder {
   /** The engine, recording every request it answers as one made for `role`. */
   wrap(engine: ChatEngine, role: ModelRole): ChatEngine {
     const wrapped: ChatEngine = { id: engine.id, label: engine.label, chat: (request, onChunk) => this.record(engine, role, request, onChunk) };
-    if (engine.describe) wrapped.describe = (request) => (engine.describe as NonNullable<ChatEngine['describe']>)(request);
+    if (engine.describe) wrapped.describe = engine.describe.bind(engine);
     return wrapped;
   }
 
@@ -110,21 +111,6 @@ export function readText(ref: TextRef, blobs: ReadonlyMap<string, string>): stri
   return blobs.get(ref.blob) ?? `[text ${ref.blob} is missing from this run]`;
 }
 
-/** The parts of a recorded call that the copies need (a `ModelCallState` fits). */
-export interface CopiedCall {
-  callId: string;
-  role: ModelRole;
-  step?: string;
-  model: { id: string; label: string; url?: string; model?: string };
-  request: RecordedRequest;
-  status: string;
-  text: string;
-  reasoning: string;
-  finishReason?: string;
-  usage?: { promptTokens: number; completionTokens: number };
-  timing?: { firstTokenMs?: number; totalMs: number };
-  error?: { name: string; message: string; hint?: string };
-}
 
 function parseJson(text: string): unknown {
   try {
@@ -135,12 +121,12 @@ function parseJson(text: string): unknown {
 }
 
 /** The messages of a recorded request with every blob read back. */
-export function requestMessages(call: Pick<CopiedCall, 'request'>, blobs: ReadonlyMap<string, string>): { role: string; content: string }[] {
+export function requestMessages(call: Pick<ModelCallState, 'request'>, blobs: ReadonlyMap<string, string>): { role: string; content: string }[] {
   return call.request.messages.map((message) => ({ role: message.role, content: readText(message, blobs) }));
 }
 
 /** A call as one JSON document: the request in full and the answer (never a key: none is recorded). */
-export function callAsJson(call: CopiedCall, blobs: ReadonlyMap<string, string>): string {
+export function callAsJson(call: ModelCallState, blobs: ReadonlyMap<string, string>): string {
   const { request } = call;
   const document = {
     id: call.callId,
@@ -180,7 +166,7 @@ export const curlKeyVariable = 'STEPWISE_API_KEY';
  * The request of an HTTP call as a curl command that sends the same body; the key is read from
  * `$STEPWISE_API_KEY`, never written out. Undefined for an in-browser model (no HTTP request).
  */
-export function callAsCurl(call: CopiedCall, blobs: ReadonlyMap<string, string>): string | undefined {
+export function callAsCurl(call: ModelCallState, blobs: ReadonlyMap<string, string>): string | undefined {
   const { url } = call.model;
   if (url === undefined || call.request.body === undefined) return undefined;
   const wire = parseJson(readText(call.request.body, blobs));
