@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { configurePlanner, plannerUrl, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerUrl, scriptPlanner, showPanel } from './support/app.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
@@ -26,9 +26,9 @@ test('Calls shows every model request of a run; copies hold no key; a step card 
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('It is forty-two');
 
-  await page.getByRole('button', { name: 'Calls', exact: true }).click();
-  const calls = page.getByRole('region', { name: 'Calls' });
-  await expect(calls).toBeFocused();
+  await showPanel(page, 'Calls');
+  await expect(page.getByRole('tab', { name: 'Calls', exact: true })).toHaveAttribute('aria-selected', 'true');
+  const calls = page.getByRole('tabpanel', { name: 'Calls' }).getByRole('region', { name: 'Calls' });
   const rows = calls.getByRole('table', { name: 'Model calls' }).locator('tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(rows).toContainText([/Planner/, /llm tool #E2/, /Solver/]);
@@ -54,7 +54,9 @@ test('Calls shows every model request of a run; copies hold no key; a step card 
 
   // From #E2's card, its call is one click away.
   const card = page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: /^#E2 / });
+  await showPanel(page, 'Graph');
   await card.getByRole('button', { name: 'Model requests of #E2' }).click();
+  await expect(calls).toBeFocused();
   await expect(rows).toHaveCount(1);
   await expect(calls.getByRole('region', { name: /^Call c\d+$/ })).toContainText('forty-two');
   await calls.getByRole('button', { name: 'Clear the step filter' }).click();
@@ -70,5 +72,6 @@ test('Calls shows every model request of a run; copies hold no key; a step card 
   expect(text).toContain('"model-call-start"');
   await page.reload();
   await page.getByLabel('Trace file').setInputFiles(path);
+  await showPanel(page, 'Calls');
   await expect(page.getByRole('region', { name: 'Calls' }).locator('tbody tr')).toHaveCount(3);
 });

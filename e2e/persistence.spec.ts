@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { configurePlanner, plannerRequests, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerRequests, scriptPlanner, showPanel } from './support/app.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../toolkit/__fixtures__/${name}`, import.meta.url), 'utf8');
 
@@ -41,6 +41,7 @@ test('reload mid-run: the run shows as interrupted and resumes without repeating
   await expect(page.locator('.run-status')).toHaveText(/^Interrupted/);
   // The Task box shows the task of the run on screen.
   await expect(page.getByRole('textbox', { name: 'Task' })).toHaveValue('Look up two landmarks.');
+  await showPanel(page, 'History');
   await expect(page.getByRole('region', { name: 'History' })).toContainText('interrupted');
 
   holdSecond = false;
@@ -66,6 +67,7 @@ test('run history: open an earlier run, search, delete', async ({ page }) => {
     await page.getByRole('button', { name: 'Run' }).click();
     await expect(page.getByRole('region', { name: 'Summary' })).toContainText('It is 42');
   }
+  await showPanel(page, 'History');
   const history = page.getByRole('region', { name: 'History' });
   await history.getByRole('searchbox', { name: 'Search runs' }).fill('first');
   await expect(history.getByRole('listitem')).toHaveCount(1);
@@ -81,6 +83,7 @@ test('run history: open an earlier run, search, delete', async ({ page }) => {
   await history.getByRole('button', { name: 'Delete: First question' }).click();
   await expect(history).toContainText('No run matches.');
   await page.reload();
+  await showPanel(page, 'History');
   await expect(page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'Second question', exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'First question', exact: true })).toHaveCount(0);
 });

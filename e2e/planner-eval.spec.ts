@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { configurePlanner, plannerRequests, plannerUrl, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerRequests, plannerUrl, scriptPlanner, showPanel } from './support/app.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
@@ -63,5 +63,6 @@ test('planner eval: five tasks on two presets give a table with the right counts
   const run = await opened;
   const plan = run.getByRole('list', { name: 'Plan' });
   await expect(plan.getByRole('listitem', { name: /^#E3 llm skipped/ })).toBeVisible();
+  await showPanel(run, 'History');
   await expect(run.getByRole('region', { name: 'History' })).toContainText('Compare the Eiffel Tower and the Statue of Liberty');
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { configurePlanner, scriptPlanner } from './support/app.ts';
+import { configurePlanner, scriptPlanner, showPanel, chooseFromOpenMenu } from './support/app.ts';
 
 test.beforeEach(async ({ page }) => {
   // Replays need no model and no network: anything not on this machine is refused.
@@ -42,7 +42,7 @@ test('export a run without its API key, import it, and replay it', async ({ page
   const plan = page.getByRole('list', { name: 'Plan' });
   await expect(plan.getByRole('listitem', { name: /^#E2 calculator done/ })).toContainText('43');
   await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
-  await page.getByRole('button', { name: 'Replay', exact: true }).click();
+  await chooseFromOpenMenu(page, 'Replay');
   await expect(plan.getByRole('listitem', { name: /^#E2 calculator done/ })).toContainText('43');
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('The answer is 43');
 });
@@ -65,11 +65,12 @@ test('first open offers the demos; the classic one replays with no model and no 
   const welcome = page.getByRole('region', { name: 'Welcome' });
   await expect(welcome).toBeVisible();
   await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
-  await page.getByRole('combobox', { name: 'Demos' }).selectOption({ label: 'Killers of the Flower Moon: director, films, bilibili' });
+  await chooseFromOpenMenu(page, 'Killers of the Flower Moon: director, films, bilibili');
   const plan = page.getByRole('list', { name: 'Plan' });
   await expect(plan.getByRole('listitem', { name: /search_bilibili done/ })).toBeVisible();
   await expect(plan.getByRole('listitem', { name: /^#E1 search_wiki done/ })).toContainText('Scorsese');
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
   await expect(page.getByRole('figure', { name: 'Plan graph' })).toBeVisible();
+  await showPanel(page, 'Timeline');
   await expect(page.getByRole('figure', { name: 'Timeline' })).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startSinkServer } from './fixtures/sink-server.ts';
-import { configurePlanner, importCustomTools, plannerRequests, scriptPlanner } from './support/app.ts';
+import { configurePlanner, importCustomTools, plannerRequests, scriptPlanner, showPanel } from './support/app.ts';
 
 const rules = [
   { match: 'Solve the following task', reply: 'The Statue of Liberty is older [#E3].' },
@@ -85,6 +85,7 @@ test('a run that has ended changes by versions: Edit re-runs only what changed, 
   expect(await modelRequests()).toEqual({ planner: 0, solver: 1 });
 
   // History shows the versions under the run they came from.
+  await showPanel(page, 'History');
   const history = page.getByRole('region', { name: 'History' });
   await expect(history).toContainText('↳ version (#E2 edited)');
   await expect(history).toContainText('↳ version (#E1 evidence set by hand)');
@@ -172,6 +173,7 @@ test('Set evidence on a live run stops it and makes a version; the stopped run s
   expect(await modelRequests()).toEqual({ planner: 0, solver: 1 });
 
   // The run it came from was stopped, not changed: #E1 keeps the tool's evidence.
+  await showPanel(page, 'History');
   const history = page.getByRole('region', { name: 'History' });
   await expect(history).toContainText('↳ version (#E1 evidence set by hand)');
   await expect(history.getByRole('listitem').first()).toContainText('aborted');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { configurePlanner, scriptPlanner } from './support/app.ts';
+import { configurePlanner, scriptPlanner, showPanel, chooseFromOpenMenu } from './support/app.ts';
 
 const chainPlan = ['Plan: One.', '#E1 = calculator[1 + 1]', 'Plan: Two.', '#E2 = calculator[#E1 * 10]', 'Plan: Three.', '#E3 = calculator[#E2 + 1]'].join('\n');
 const step = (page: Page, id: string) => page.getByRole('list', { name: 'Plan' }).getByRole('listitem', { name: new RegExp(`^${id} `) });
@@ -60,12 +60,13 @@ test('the Task box follows the run on screen: History, a demo and the example', 
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Two');
   await task.fill('Something I was typing');
+  await showPanel(page, 'History');
   await page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'First question', exact: true }).click();
   await expect(task).toHaveValue('First question');
 
   // A demo, replayed instantly from the speed menu: the box shows its task, the line says it replays.
   await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
-  await page.getByRole('combobox', { name: 'Demos' }).selectOption({ label: 'Killers of the Flower Moon: director, films, bilibili' });
+  await chooseFromOpenMenu(page, 'Killers of the Flower Moon: director, films, bilibili');
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Goodfellas');
   await expect(task).toHaveValue(/Killers of the Flower Moon/);
 });
@@ -140,7 +141,7 @@ for (const width of [360, 800]) {
     await page.getByRole('textbox', { name: 'Task' }).fill('Thirty sums.');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect(status(page)).toHaveText('Done');
-    await page.getByRole('button', { name: 'Calls', exact: true }).click();
+    await showPanel(page, 'Calls');
     const overflow = await page.evaluate(() => {
       const outside = [...document.querySelectorAll('button, input, select, textarea, a[href]')]
         .filter((element) => element.getClientRects().length > 0 && !element.closest('figure'))
@@ -160,3 +161,61 @@ for (const width of [360, 800]) {
     }
   });
 }
+
+test('the workspace works like DevTools: a selected step in full beside the plan, tabbed panels, resizable panes, a theme switch', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await chooseFromOpenMenu(page, 'Tokyo and Paris: local time and population');
+  await expect(status(page)).toHaveText('Done');
+  const details = page.getByRole('region', { name: 'Step details' });
+  await expect(details).toContainText('Select a step');
+
+  // A click on a card shows that step in full: what it reads, what reads it, its call, evidence and model requests.
+  await step(page, '#E5').click({ position: { x: 300, y: 8 } });
+  await expect(step(page, '#E5')).toHaveAttribute('aria-current', 'true');
+  await expect(details.getByRole('heading', { level: 2 })).toHaveText(/#E5\s+llm\s+done/);
+  await expect(details.getByRole('button', { name: '#E1', exact: true })).toBeVisible();
+  await expect(details).toContainText('Evidence');
+  // Its model request opens in the Calls tab, selected.
+  await details.getByRole('button', { name: /^Open call c\d+ in Calls$/ }).click();
+  await expect(page.getByRole('tab', { name: 'Calls', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel', { name: 'Calls' }).getByRole('region', { name: /^Call c\d+$/ })).toContainText('llm tool');
+  // A dependency link moves the selection; arrow keys move between cards.
+  await details.getByRole('button', { name: '#E1', exact: true }).click();
+  await expect(details.getByRole('heading', { level: 2 })).toHaveText(/#E1\s+search_wiki/);
+  await step(page, '#E1').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(step(page, '#E2')).toBeFocused();
+  await expect(details.getByRole('heading', { level: 2 })).toHaveText(/#E2\s+search_wiki/);
+
+  // Tabs: arrow keys move between them; only the shown panel is in the page.
+  await page.getByRole('tab', { name: 'Calls', exact: true }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Usage', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('region', { name: 'Usage' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Calls' })).toHaveCount(0);
+  // A node of the graph selects its step too.
+  await showPanel(page, 'Graph');
+  await page.getByRole('figure', { name: 'Plan graph' }).getByRole('link', { name: /^#E4 / }).click();
+  await expect(details.getByRole('heading', { level: 2 })).toHaveText(/#E4\s+get_current_time/);
+
+  // The separator between the plan and the side panes moves with the arrow keys; the size is kept after a reload.
+  const planPane = page.locator('[data-panel][id="plan"]');
+  const before = (await planPane.boundingBox())?.width ?? 0;
+  const separator = page.getByRole('separator', { name: 'Resize the plan and the side panes' });
+  await separator.focus();
+  for (let press = 0; press < 5; press += 1) await page.keyboard.press('ArrowLeft');
+  await expect.poll(async () => (await planPane.boundingBox())?.width ?? 0).toBeLessThan(before - 40);
+  const resized = (await planPane.boundingBox())?.width ?? 0;
+
+  // Theme: follows the system until the person chooses; the choice survives a reload.
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('combobox', { name: 'Theme' })).toHaveValue('dark');
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('dark');
+  await expect.poll(async () => Math.round((await planPane.boundingBox())?.width ?? 0)).toBe(Math.round(resized));
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+});

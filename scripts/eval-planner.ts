@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { standardTools } from '../toolkit/index.ts';
 import { createOpenAIEngine } from '../src/core/llm/openai-engine.ts';
-import { defaultPresetName, defaultTemplates, importPresets, type PromptPreset } from '../src/core/prompts/templates.ts';
+import { defaultPresetName, defaultTemplates, type PromptPreset } from '../src/core/prompts/templates.ts';
+import { importPresets } from '../src/core/prompts/presets-file.ts';
 import { formatSummaryTable } from '../src/eval/planner-eval-table.ts';
 import { measuresToCsv, parseTaskList, runPlannerEval, summarise } from '../src/eval/planner-eval.ts';
 

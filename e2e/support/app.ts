@@ -73,3 +73,14 @@ export async function importCustomTools(page: Page, definitions: CustomToolDefin
   for (const definition of definitions) await expect(tools.getByRole('region', { name: 'Custom tools' })).toContainText(definition.name);
   await tools.getByRole('button', { name: 'Done' }).click();
 }
+
+/** Shows one of the workspace's tabbed panels (Graph, Timeline, Calls, Usage, History, Comparison). */
+export async function showPanel(page: Page, name: 'Graph' | 'Timeline' | 'Calls' | 'Usage' | 'History' | 'Comparison'): Promise<void> {
+  await page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name, exact: true }).click();
+}
+
+/** Chooses an item of the header's Open menu: Import trace…, Replay, or a demo by its title. */
+export async function chooseFromOpenMenu(page: Page, item: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('menu', { name: 'Open' }).getByRole('menuitem', { name: item, exact: true }).click();
+}

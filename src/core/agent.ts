@@ -5,7 +5,7 @@ import type { ChatEngine } from './llm/types.ts';
 import { PlanStreamParser } from './plan/plan-stream.ts';
 import { buildPlanSchema, parseJsonPlanSteps } from './plan/json-plan.ts';
 import { buildPlannerMessages } from './plan/planner-prompt.ts';
-import type { PlanProblem, StreamedStep } from './plan/types.ts';
+import { defaultMaxPlanSteps, type PlanProblem, type StreamedStep } from './plan/types.ts';
 import { replayEvents } from './run/run-state.ts';
 import { retryDelay, sleep } from './run/retry.ts';
 import type { ErrorInfo, RunEvent, RunEventInput, RunStatus } from './run/events.ts';
@@ -93,8 +93,6 @@ export interface AgentRun {
 /** Why the steps of a plan-only run did not run. */
 export const planOnlyReason = 'plan only: not run';
 
-/** Plans longer than this are cut unless the run says otherwise (`maxPlanSteps`). */
-export const defaultMaxPlanSteps = 300;
 
 
 /**

@@ -11,4 +11,5 @@ export * from './errors.ts';
 export type { JsonSchema, Tool, ToolCall, ToolContext } from './tools/types.ts';
 export { startRun, type AgentEngines, type AgentOptions, type AgentOutcome, type AgentRun } from './agent.ts';
 export * from './trace/trace.ts';
+export * from './trace/redact.ts';
 export * from './trace/replay.ts';

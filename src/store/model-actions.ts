@@ -5,6 +5,8 @@ import { errorMessage } from '../core/errors.ts';
 import { detectCapabilities, type Capabilities } from '../engines/capabilities.ts';
 import { deleteCachedModel as deleteFromCache, listCachedModels, readStorage, requestPersistentStorage, type CachedModel, type ModelCacheApis } from '../engines/model-cache.ts';
 import { recommendModel, findCatalogModel } from '../engines/model-catalog.ts';
+
+export { recommendModel };
 import {
   chosenModelId,
   chosenModelLabel,
@@ -217,4 +219,27 @@ export async function keepDownloadedModels(cacheApis?: ModelCacheApis): Promise<
   update({ persistenceAsked: true });
   await requestPersistentStorage();
   await refreshModelStorage(cacheApis);
+}
+
+/** Whether every role runs on `choice`. */
+export const allRoles = (settings: Settings, choice: Settings['roles']['planner']) =>
+  settings.roles.planner === choice && settings.roles.toolCaller === choice && settings.roles.solver === choice;
+
+/**
+ * The zero-server default (src/ui/use-zero-server-default.ts): the settings change that makes the in-browser model plan, call tools and solve when no
+ * planner endpoint is set up and the roles are untouched; undefined when nothing should change.
+ */
+export function zeroServerSettings(settings: Settings, capabilities: Capabilities): { change: Partial<Settings>; engine: 'webgpu' | 'cpu'; modelLabel: string } | undefined {
+  if (hasPlannerEndpoint(settings) || !allRoles(settings, 'planner-endpoint')) return undefined;
+  const recommendation = recommendModel(capabilities);
+  const engine = recommendation.engine === 'webllm' ? 'webgpu' : 'cpu';
+  const recommendedId = recommendation.engine === 'webllm' ? recommendation.model.modelId : recommendation.model.id;
+  return {
+    engine,
+    modelLabel: recommendation.model.label,
+    change: {
+      roles: { planner: engine, toolCaller: engine, solver: engine },
+      models: { ...settings.models, [engine]: settings.models[engine] || recommendedId },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { createStore, del, get, set as setItem, type UseStore } from 'idb-keyval';
 import type { StateStorage } from 'zustand/middleware';
 import type { RunEvent } from '../core/run/events.ts';
-import { parseStoredEvents, redactKnownSecrets } from '../core/trace/trace.ts';
+import { redactKnownSecrets } from '../core/trace/redact.ts';
 
 /** zustand `persist` storage over IndexedDB. */
 export const indexedDbStorage: StateStorage = {
@@ -84,7 +84,11 @@ export class EventLog {
   /** A run's events, each checked against the trace schemas; one left out is named in `problems`. */
   async readChecked(runId: string): Promise<{ events: RunEvent[]; problems: string[] }> {
     await this.writing;
-    const batches = await this.store('readonly', (store) => promisify(store.getAll(runRange(runId)) as IDBRequest<unknown[]>));
+    // The trace schemas load with the first read, not with the page.
+    const [batches, { parseStoredEvents }] = await Promise.all([
+      this.store('readonly', (store) => promisify(store.getAll(runRange(runId)) as IDBRequest<unknown[]>)),
+      import('../core/trace/trace.ts'),
+    ]);
     return parseStoredEvents(batches.flatMap((batch) => (Array.isArray(batch) ? batch : [batch])));
   }
 

@@ -1,19 +1,17 @@
-import { startRun, type AgentRun } from '../core/agent.ts';
+import type { AgentRun } from '../core/agent.ts';
 import { toErrorInfo } from '../core/run/error-info.ts';
 import { replayEvents } from '../core/run/run-state.ts';
 import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
-import { exportTrace, type StepwiseTrace } from '../core/trace/trace.ts';
+import type { StepwiseTrace } from '../core/trace/trace.ts';
 import { formatPlanText } from '../core/plan/plan-text.ts';
 import { describeChange, versionPlanText, type RunChange, type VersionParent } from '../core/run/versions.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
-import { enabledTools, requiresApproval } from './toolkit-actions.ts';
-import { warmCalculator } from '../../toolkit/calculator.ts';
-import { buildEngines } from './engines.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
+import { loadRuntime } from './load-runtime.ts';
 import { useAppStore } from './store.ts';
 import { currentPrompts, parseHeaderLines } from './settings-slice.ts';
 import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
@@ -140,13 +138,16 @@ async function launch(
   const { settings, setNotice, setModelProgress } = store();
   setNotice(null);
   let engines;
+  let runtime;
   try {
-    engines = await buildEngines(settings, (progress) => setModelProgress(progress.progress >= 1 ? null : { text: progress.text, progress: progress.progress }));
+    runtime = await loadRuntime();
+    engines = await runtime.buildEngines(settings, (progress) => setModelProgress(progress.progress >= 1 ? null : { text: progress.text, progress: progress.progress }));
   } catch (error) {
     return showProblem(error);
   }
   options.show();
   // mathjs takes a moment to set up: do it while the planner writes, not in the first calculator step.
+  const { startRun, enabledTools, requiresApproval, warmCalculator } = runtime;
   if (enabledTools().some((tool) => tool.name === 'calculator')) warmCalculator();
   const onEvent = (event: RunEvent) => {
     eventLog.append(runId, event);
@@ -227,10 +228,10 @@ const isVariable = (target: string) => /^#E\d+$/.test(target);
  * Adds a "Break at" target: a variable (`#e3` is read as `#E3`) or a tool name. It holds that
  * step before it starts in the live run and in later runs, even when set before the step exists.
  */
-export function addBreakAt(text: string): boolean {
+export async function addBreakAt(text: string): Promise<boolean> {
   const trimmed = text.trim();
   const variable = /^#?e(\d+)$/i.exec(trimmed);
-  const target = variable ? `#E${variable[1]}` : enabledTools().find((tool) => tool.name.toLowerCase() === trimmed.toLowerCase())?.name;
+  const target = variable ? `#E${variable[1]}` : (await loadRuntime()).enabledTools().find((tool) => tool.name.toLowerCase() === trimmed.toLowerCase())?.name;
   if (!target) {
     store().setNotice({ message: `"${trimmed}" is neither a step variable nor a tool.`, hint: 'Break at takes a variable such as #E3 or the name of a tool such as search_wiki.' });
     return false;
@@ -466,6 +467,7 @@ export async function exportActiveTrace(): Promise<string> {
   if (!activeRunId) return '';
   await eventLog.flush();
   const summary = runIndex.find((run) => run.id === activeRunId);
+  const [{ exportTrace }, { enabledTools }] = await Promise.all([import('../core/trace/trace.ts'), loadRuntime()]);
   return exportTrace({
     run: { id: activeRunId, task: summary?.task ?? '', createdAt: summary?.createdAt ?? '' },
     settings,

@@ -1,8 +1,23 @@
 import type { StateCreator } from 'zustand';
-import { z } from 'zod';
-import type { RunEvent } from '../core/run/events.ts';
+import type { ModelRole, RunEvent } from '../core/run/events.ts';
 import { createRunState, interruptedRun, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
 import type { AppState } from './store.ts';
+
+/** The Calls panel's filters and selection. */
+export interface CallsView {
+  role: ModelRole | 'all';
+  /** Only this step's requests. */
+  step: string | null;
+  /** The request shown in full. */
+  selected: string | null;
+  /** Set by focusCalls: the panel takes the focus once it shows. */
+  focusPending: boolean;
+}
+
+const allCalls: CallsView = { role: 'all', step: null, selected: null, focusPending: false };
+
+/** The workspace's tabbed panels. */
+export type PanelTab = 'graph' | 'timeline' | 'calls' | 'usage' | 'history' | 'comparison';
 
 /** One entry of the run history. */
 export interface RunSummary {
@@ -44,8 +59,12 @@ export interface RunsSlice {
   breakAt: string[];
   /** Two runs side by side (Compare), or none. */
   comparison: { left: ComparedRun; right: ComparedRun } | null;
-  /** What the Calls panel was last asked to show (a step's calls, from its card); `seq` tells requests apart. */
-  callsFocus: { step: string; seq: number } | null;
+  /** What the Calls panel shows; kept here so that it survives the panel's tab being hidden. */
+  callsView: CallsView;
+  /** The step whose details are shown beside the plan. */
+  selectedStep: string | null;
+  /** The panel shown in the workspace's tabs. */
+  panelTab: PanelTab;
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -62,7 +81,11 @@ export interface RunsSlice {
   toggleStepBreakpoint: (stepId: string) => void;
   setBreakAt: (targets: string[]) => void;
   setComparison: (comparison: RunsSlice['comparison']) => void;
-  focusCalls: (step: string) => void;
+  /** Shows the Calls panel with `step`'s requests (and `call` selected, else the latest), and moves the focus there. */
+  focusCalls: (step: string, call?: string) => void;
+  setCallsView: (change: Partial<CallsView>) => void;
+  selectStep: (stepId: string | null) => void;
+  showPanel: (tab: PanelTab) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -71,26 +94,6 @@ export interface RunsSlice {
   /** Adds a run to the history without showing it (the planner eval's runs). */
   addRunSummary: (summary: RunSummary) => void;
   forgetRun: (runId: string) => void;
-}
-
-const runSummarySchema = z.object({
-  id: z.string().min(1),
-  task: z.string(),
-  createdAt: z.string(),
-  status: z.enum(['idle', 'planning', 'running', 'solving', 'done', 'failed', 'aborted', 'interrupted']),
-  stepCount: z.number().int().nonnegative(),
-  imported: z.boolean().optional(),
-  parentId: z.string().optional(),
-  change: z.string().optional(),
-});
-
-/** The run history as read back from storage: entries that fail the schema are left out, not cast. */
-export function parseRunIndex(value: unknown): RunSummary[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((entry) => {
-    const parsed = runSummarySchema.safeParse(entry);
-    return parsed.success ? [parsed.data as RunSummary] : [];
-  });
 }
 
 function fold(events: readonly RunEvent[]): RunState {
@@ -104,7 +107,9 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   stepBreakpoints: [],
   breakAt: [],
   comparison: null,
-  callsFocus: null,
+  callsView: allCalls,
+  selectedStep: null,
+  panelTab: 'graph',
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -121,6 +126,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         activeRunId: runId,
         activeRun,
         stepBreakpoints: [],
+        selectedStep: null,
+        callsView: allCalls,
         notice: null,
         runIndex: known ? state.runIndex : [entry, ...state.runIndex],
       };
@@ -148,8 +155,16 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       stepBreakpoints: state.stepBreakpoints.includes(stepId) ? state.stepBreakpoints.filter((id) => id !== stepId) : [...state.stepBreakpoints, stepId],
     })),
   setBreakAt: (breakAt) => set({ breakAt }),
-  setComparison: (comparison) => set({ comparison }),
-  focusCalls: (step) => set((state) => ({ callsFocus: { step, seq: (state.callsFocus?.seq ?? 0) + 1 } })),
+  // Compare opens in its tab; closing it goes back to the graph.
+  setComparison: (comparison) => set((state) => ({ comparison, panelTab: comparison ? 'comparison' : state.panelTab === 'comparison' ? 'graph' : state.panelTab })),
+  focusCalls: (step, call) =>
+    set((state) => ({
+      panelTab: 'calls',
+      callsView: { role: 'all', step, selected: call ?? state.activeRun?.calls.filter((candidate) => candidate.step === step).at(-1)?.callId ?? null, focusPending: true },
+    })),
+  setCallsView: (change) => set((state) => ({ callsView: { ...state.callsView, ...change } })),
+  selectStep: (selectedStep) => set({ selectedStep }),
+  showPanel: (panelTab) => set({ panelTab }),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

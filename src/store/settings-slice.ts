@@ -1,4 +1,4 @@
-import { defaultMaxPlanSteps } from '../core/agent.ts';
+import { defaultMaxPlanSteps } from '../core/plan/types.ts';
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store.ts';
 import { defaultPresetName, defaultTemplates, type PromptPreset, type PromptTemplates } from '../core/prompts/templates.ts';

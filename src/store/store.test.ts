@@ -148,7 +148,7 @@ describe('known secrets', () => {
 
 describe('the run history read back from storage', () => {
   it('keeps valid entries and leaves out the ones that fail the schema', async () => {
-    const { parseRunIndex } = await import('./runs-slice.ts');
+    const { parseRunIndex } = await import('./run-index-schema.ts');
     const valid = { id: 'a', task: 'T', createdAt: '2026-12-01T00:00:00Z', status: 'done', stepCount: 2, parentId: 'p', change: '#E2 edited' };
     expect(parseRunIndex([valid, { id: 'b', task: 3 }, null, { ...valid, id: 'c', status: 'exploded' }])).toEqual([valid]);
     expect(parseRunIndex('not a list')).toEqual([]);

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
 import { indexedDbStorage } from './persistence.ts';
 import { createModelSlice, type ModelSlice } from './model-slice.ts';
-import { createRunsSlice, parseRunIndex, type RunsSlice } from './runs-slice.ts';
+import { createRunsSlice, type RunsSlice } from './runs-slice.ts';
 import { createSettingsSlice, defaultSettings, type Settings, type SettingsSlice } from './settings-slice.ts';
 import { createToolkitSlice, type ToolkitSlice } from './toolkit-slice.ts';
 
@@ -16,6 +16,23 @@ interface PersistedState {
   customTools: ToolkitSlice['customTools'];
   mcpServers: ToolkitSlice['mcpServers'];
 }
+
+const jsonStorage = createJSONStorage<PersistedState>(() => indexedDbStorage);
+
+/**
+ * The persisted state as read back: history entries that fail their schema are left out, not
+ * cast. The schema loads with the stored state, not with the page.
+ */
+const checkedStorage: PersistStorage<PersistedState> = {
+  getItem: async (name) => {
+    const stored = await jsonStorage?.getItem(name);
+    if (!stored || typeof stored.state !== 'object' || stored.state === null || !('runIndex' in stored.state)) return stored ?? null;
+    const { parseRunIndex } = await import('./run-index-schema.ts');
+    return { ...stored, state: { ...stored.state, runIndex: parseRunIndex(stored.state.runIndex) } };
+  },
+  setItem: (name, value) => jsonStorage?.setItem(name, value),
+  removeItem: (name) => jsonStorage?.removeItem(name),
+};
 
 /**
  * The one store. Settings and the run index persist through IndexedDB; each run's events
@@ -34,7 +51,7 @@ export const useAppStore = create<AppState>()(
       version: storeVersion,
       // Hydrated by restoreAfterReload, which then marks interrupted runs.
       skipHydration: true,
-      storage: createJSONStorage(() => indexedDbStorage),
+      storage: checkedStorage,
       partialize: (state): PersistedState => ({
         settings: {
           ...state.settings,
@@ -53,7 +70,7 @@ export const useAppStore = create<AppState>()(
         return {
           ...current,
           settings: { ...defaultSettings, ...state?.settings, planner: { ...defaultSettings.planner, ...state?.settings?.planner } },
-          runIndex: state?.runIndex === undefined ? current.runIndex : parseRunIndex(state.runIndex),
+          runIndex: state?.runIndex ?? current.runIndex,
           customTools: state?.customTools ?? current.customTools,
           mcpServers: state?.mcpServers ?? current.mcpServers,
         };

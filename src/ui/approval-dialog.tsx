@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { StepState } from '../core/run/run-state.ts';
 import { approveAndTrust, approveStep, reuseEarlierResult, skipStep, stopRun } from '../store/run-actions.ts';
 import { allTools, setMcpServerTrust } from '../store/toolkit-actions.ts';
@@ -78,11 +77,11 @@ function ApprovalForm({ step, others }: { step: StepState; others: number }) {
   );
 }
 
-/** The approval gate for side-effect tools, a modal dialog: approve, edit the arguments, trust, reuse, or skip. */
-export function ApprovalDialogs() {
-  const waiting = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'waiting-for-approval') ?? []));
-  const [first] = waiting;
-  if (!first) return null;
-  // One at a time, in plan order: each is its own decision.
-  return <ApprovalForm key={first.id} step={first} others={waiting.length - 1} />;
+/**
+ * The approval gate for side-effect tools, a modal dialog: approve, edit the arguments, trust,
+ * reuse, or skip. One at a time, in plan order: each is its own decision. Loaded when a step
+ * first waits (app.tsx), with the toolkit it names.
+ */
+export default function ApprovalDialog({ step, others }: { step: StepState; others: number }) {
+  return <ApprovalForm key={step.id} step={step} others={others} />;
 }

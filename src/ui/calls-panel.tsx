@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { callAsCurl, callAsJson, curlKeyVariable, readText, requestMessages } from '../core/run/calls.ts';
 import type { ModelRole } from '../core/run/events.ts';
+import { durationMs, roleNames, seconds, statusText, tokensPerSecond } from './call-format.ts';
 import type { ModelCallState } from '../core/run/run-state.ts';
 import { useAppStore } from '../store/store.ts';
 import { characters, CutText } from './cut-text.tsx';
@@ -13,89 +14,32 @@ import { integer, tokens } from './format.ts';
  * finish reason, usage and speed, with Copy as JSON and Copy as curl (the key left as a variable).
  */
 
-export const roleNames: Record<ModelRole, string> = {
-  planner: 'Planner',
-  'tool-caller': 'Tool caller',
-  fallback: 'Fallback',
-  solver: 'Solver',
-  'llm-tool': 'llm tool',
-};
-
-
-/** Calls per step, computed once per calls array (each step card asks). */
-const countsByCalls = new WeakMap<readonly ModelCallState[], Map<string, number>>();
-
-/** How many model requests served `step` in `calls`. */
-export function callCount(calls: readonly ModelCallState[] | undefined, step: string): number {
-  if (!calls || calls.length === 0) return 0;
-  let counts = countsByCalls.get(calls);
-  if (!counts) {
-    counts = new Map();
-    for (const call of calls) if (call.step !== undefined) counts.set(call.step, (counts.get(call.step) ?? 0) + 1);
-    countsByCalls.set(calls, counts);
-  }
-  return counts.get(step) ?? 0;
-}
-
-function durationMs(call: ModelCallState): number | undefined {
-  if (call.timing) return call.timing.totalMs;
-  return call.endedAt === undefined ? undefined : call.endedAt - call.startedAt;
-}
-
-function seconds(ms: number | undefined): string {
-  return ms === undefined ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function tokensPerSecond(call: ModelCallState): number | undefined {
-  if (call.timing?.decodeTokensPerSecond !== undefined) return call.timing.decodeTokensPerSecond;
-  if (!call.usage || !call.timing) return undefined;
-  const generating = call.timing.totalMs - (call.timing.firstTokenMs ?? 0);
-  return generating > 0 && call.usage.completionTokens > 0 ? call.usage.completionTokens / (generating / 1000) : undefined;
-}
-
-function statusText(call: ModelCallState): string {
-  if (call.status === 'running') return 'running';
-  if (call.status === 'failed') return call.error?.name === 'AbortError' || call.error?.name === 'RunAbortedError' ? 'stopped' : 'failed';
-  return call.finishReason === 'length' ? 'cut off' : 'done';
-}
-
-export function CallsPanel() {
+export default function CallsPanel() {
   const calls = useAppStore((state) => state.activeRun?.calls);
   const blobs = useAppStore((state) => state.activeRun?.blobs);
-  const runId = useAppStore((state) => state.activeRunId);
-  const focus = useAppStore((state) => state.callsFocus);
-  const [role, setRole] = useState<ModelRole | 'all'>('all');
-  const [step, setStep] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const { role, step, selected, focusPending } = useAppStore((state) => state.callsView);
+  const setView = useAppStore((state) => state.setCallsView);
   const panel = useRef<HTMLElement>(null);
 
-  // Another run on screen: start over. A step card's "Calls" button: that step's calls, the
-  // latest selected. (State adjusted while rendering, as React advises for changes of input.)
-  const [seen, setSeen] = useState({ runId, seq: focus?.seq ?? 0 });
-  if (seen.runId !== runId || seen.seq !== (focus?.seq ?? 0)) {
-    const focusChanged = seen.seq !== (focus?.seq ?? 0) && focus !== null;
-    setSeen({ runId, seq: focus?.seq ?? 0 });
-    setRole('all');
-    setStep(focusChanged ? focus.step : null);
-    setSelected(focusChanged ? (calls?.filter((call) => call.step === focus.step).at(-1)?.callId ?? null) : null);
-  }
+  // A step card's or the step details' link to its requests: this panel takes the focus.
   useEffect(() => {
-    if (!focus) return;
-    panel.current?.scrollIntoView({ block: 'start' });
-    panel.current?.focus({ preventScroll: true });
-  }, [focus]);
+    if (!focusPending || !panel.current) return;
+    panel.current.scrollIntoView({ block: 'start' });
+    panel.current.focus({ preventScroll: true });
+    setView({ focusPending: false });
+  });
 
   if (!calls || calls.length === 0 || !blobs) return null;
   const shown = calls.filter((call) => (role === 'all' || call.role === role) && (step === null || call.step === step));
   const current = calls.find((call) => call.callId === selected);
   const roles = [...new Set(calls.map((call) => call.role))];
   return (
-    <section className="panel calls" aria-label="Calls" id="panel-calls" ref={panel} tabIndex={-1}>
+    <section className="panel calls" aria-label="Calls" ref={panel} tabIndex={-1}>
       <h2>Calls ({calls.length})</h2>
       <div className="controls">
         <label>
           Role{' '}
-          <select value={role} onChange={(event) => setRole(event.target.value as ModelRole | 'all')}>
+          <select value={role} onChange={(event) => setView({ role: event.target.value as ModelRole | 'all' })}>
             <option value="all">All</option>
             {roles.map((name) => (
               <option key={name} value={name}>
@@ -107,7 +51,7 @@ export function CallsPanel() {
         {step !== null && (
           <span className="chip">
             {step}{' '}
-            <button aria-label="Clear the step filter" title="Show every step's requests" onClick={() => setStep(null)}>
+            <button aria-label="Clear the step filter" title="Show every step's requests" onClick={() => setView({ step: null })}>
               ×
             </button>
           </span>
@@ -132,7 +76,7 @@ export function CallsPanel() {
             {shown.map((call) => (
               <tr key={call.callId} aria-selected={call.callId === selected} data-status={call.status}>
                 <td>
-                  <button className="link" aria-label={`Call ${call.callId}: ${roleNames[call.role]}${call.step ? ` for ${call.step}` : ''}`} onClick={() => setSelected(call.callId)}>
+                  <button className="link" aria-label={`Call ${call.callId}: ${roleNames[call.role]}${call.step ? ` for ${call.step}` : ''}`} onClick={() => setView({ selected: call.callId })}>
                     {call.callId}
                   </button>
                 </td>

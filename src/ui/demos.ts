@@ -1,4 +1,4 @@
-import { importTrace, parseDemoIndex, type DemoEntry } from '../core/trace/trace.ts';
+import type { DemoEntry } from '../core/trace/trace.ts';
 import { startReplay } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -6,6 +6,7 @@ const demosFolder = `${import.meta.env.BASE_URL}demos/`;
 
 /** The demos the app ships (`public/demos/index.json`). */
 export async function loadDemoIndex(): Promise<DemoEntry[]> {
+  const { parseDemoIndex } = await import('../core/trace/trace.ts');
   const index = parseDemoIndex(await (await fetch(`${demosFolder}index.json`)).json());
   if (!index.ok) throw new Error(index.problems[0] ?? 'the demo list is damaged');
   return index.demos;
@@ -13,6 +14,7 @@ export async function loadDemoIndex(): Promise<DemoEntry[]> {
 
 /** Replays a demo at the speed chosen in the speed menu. */
 export async function playDemo(demo: DemoEntry): Promise<void> {
+  const { importTrace } = await import('../core/trace/trace.ts');
   const imported = importTrace(await (await fetch(`${demosFolder}${demo.file}`)).text());
   if (!imported.ok) throw new Error(imported.problems[0] ?? 'the demo is damaged');
   startReplay(imported.trace, useAppStore.getState().replaySpeed);

@@ -1,13 +1,26 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { count } from './format.ts';
-import { parsePlan } from '../core/plan/plan-parser.ts';
 import { formatPlanText } from '../core/plan/plan-text.ts';
 import { runImportedPlan } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
-import { enabledTools } from '../store/toolkit-actions.ts';
+import { useRuntime } from './use-runtime.ts';
 
 const previewLength = 4000;
+
+/** What in the plan would keep it from running with this page's tools (the parser loads with the runtime). */
+function PlanProblems({ planText }: { planText: string }) {
+  const runtime = useRuntime();
+  const problems = useMemo(() => (runtime ? runtime.parsePlan(planText, runtime.enabledTools().map((tool) => tool.name)).errors : []), [runtime, planText]);
+  if (problems.length === 0) return null;
+  return (
+    <ul className="error">
+      {problems.map((problem, index) => (
+        <li key={index}>{problem.line ? `Line ${problem.line}: ` : ''}{problem.message}</li>
+      ))}
+    </ul>
+  );
+}
 
 /**
  * On an imported run: it replays and calls no tool. Running its plan is the person's act: the
@@ -18,7 +31,6 @@ export function ImportedRunPanel() {
   const steps = useAppStore(useShallow((state) => state.activeRun?.steps ?? []));
   const [confirming, setConfirming] = useState(false);
   const planText = useMemo(() => (confirming ? formatPlanText(steps) : ''), [confirming, steps]);
-  const problems = useMemo(() => (confirming ? parsePlan(planText, enabledTools().map((tool) => tool.name)).errors : []), [confirming, planText]);
   if (!importedId) return null;
   return (
     <section className="panel" aria-label="Imported run">
@@ -34,13 +46,7 @@ export function ImportedRunPanel() {
           <pre className="mono" aria-label="Plan to run">
             {planText.length > previewLength ? `${planText.slice(0, previewLength)}… (${count(planText.length - previewLength, 'more character', 'more characters')})` : planText}
           </pre>
-          {problems.length > 0 && (
-            <ul className="error">
-              {problems.map((problem, index) => (
-                <li key={index}>{problem.line ? `Line ${problem.line}: ` : ''}{problem.message}</li>
-              ))}
-            </ul>
-          )}
+          <PlanProblems planText={planText} />
           <div className="controls">
             <button className="primary" onClick={() => void runImportedPlan(importedId).finally(() => setConfirming(false))}>
               Run plan, approving each step

@@ -1,7 +1,6 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { runWrittenPlan } from '../store/run-actions.ts';
-import { useAppStore } from '../store/store.ts';
-import { enabledTools } from '../store/toolkit-actions.ts';
+import { useEnabledToolNames } from './use-runtime.ts';
 
 // CodeMirror loads only when a person opens the editor.
 const PlanEditor = lazy(() => import('./plan-editor.tsx'));
@@ -17,11 +16,7 @@ export interface PlanEditorTarget {
 /** The plan editor with Run plan: a plan as written runs with no planner call. */
 export function PlanEditorPanel({ target, task, onClose }: { target: PlanEditorTarget; task: string; onClose: () => void }) {
   const [text, setText] = useState(target.initial || template);
-  const customTools = useAppStore((state) => state.customTools);
-  const mcpStatus = useAppStore((state) => state.mcpStatus);
-  // enabledTools() reads these from the store; they are the memo's real inputs.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const toolNames = useMemo(() => enabledTools().map((tool) => tool.name), [customTools, mcpStatus]);
+  const toolNames = useEnabledToolNames();
   return (
     <section className="panel" aria-label="Plan editor">
       <h2>{target.parentRunId ? 'Edit plan' : 'Write a plan'}</h2>

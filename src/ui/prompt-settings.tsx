@@ -5,14 +5,13 @@ import {
   checkTemplate,
   defaultPresetName,
   defaultTemplates,
-  exportPresets,
-  importPresets,
   promptNames,
   promptPlaceholders,
   type PromptPreset,
   type PromptRole,
   type PromptTemplates,
 } from '../core/prompts/templates.ts';
+import { exportPresets, importPresets } from '../core/prompts/presets-file.ts';
 import { buildSolverMessages, type SolverStep } from '../core/solve/solver.ts';
 import type { ChatMessage } from '../core/llm/types.ts';
 import { rerunWithPrompts } from '../store/run-actions.ts';

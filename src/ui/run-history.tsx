@@ -28,7 +28,7 @@ export function RunHistory() {
   const [query, setQuery] = useState('');
   const shown = withVersionsUnderParents(runs.filter((run) => run.task.toLowerCase().includes(query.trim().toLowerCase())));
   return (
-    <section className="panel" aria-label="History" id="panel-history" tabIndex={-1}>
+    <section className="panel" aria-label="History">
       <h2>History</h2>
       <input type="search" aria-label="Search runs" placeholder="Search runs" value={query} onChange={(event) => setQuery(event.target.value)} style={{ width: '100%' }} />
       <ul className="history-list">

@@ -1,83 +1,15 @@
-import { memo, useMemo, useState, type ReactNode } from 'react';
+import { memo, useState } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
-import type { DispatchPath, Substitution } from '../core/run/events.ts';
-import type { EvidenceSource } from '../core/run/events.ts';
-import { editStep, isActiveRunLive, openRun, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
+import { editStep, isActiveRunLive, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
-import { characters, CutText, previewLength, showAllLength } from './cut-text.tsx';
-import { callCount } from './calls-panel.tsx';
+import { CutText, previewLength } from './cut-text.tsx';
+import { callCount } from './call-format.ts';
+import { CallArguments, callOrigin, Evidence, SubstitutedInput } from './step-parts.tsx';
+import { useEnabledToolNames } from './use-runtime.ts';
 
-/**
- * The input after substitution, each inserted `#E` value highlighted and linked to its step. An
- * input that carries long evidence is shown cut, like the evidence itself: a few steps with 50 KB
- * inputs would otherwise put megabytes of text into the page on every update of the plan.
- */
-function SubstitutedInput({ text, substitutions }: { text: string; substitutions: readonly Substitution[] }) {
-  const [showAll, setShowAll] = useState(false);
-  const long = text.length > previewLength;
-  const shown = long && !showAll ? previewLength : Math.min(text.length, showAllLength);
-  const parts: ReactNode[] = [];
-  let last = 0;
-  for (const substitution of substitutions) {
-    if (substitution.start >= shown) break;
-    const end = Math.min(substitution.end, shown);
-    parts.push(text.slice(last, substitution.start));
-    parts.push(
-      <a key={substitution.start} className="substitution" href={`#step-${substitution.variable.slice(1)}`} title={`from ${substitution.variable}`}>
-        {text.slice(substitution.start, end)}
-      </a>,
-    );
-    last = end;
-  }
-  parts.push(text.slice(last, shown));
-  if (shown < text.length) parts.push('…');
-  return (
-    <>
-      <div className="mono">{parts}</div>
-      {long && <button onClick={() => setShowAll(!showAll)}>{showAll ? 'Show less' : `Show all ${characters(text.length)}`}</button>}
-    </>
-  );
-}
-
-/** A call's arguments as JSON, cut like the evidence when it is long. */
-function CallArguments({ call, input }: { call: unknown; input?: string }) {
-  // A long input already shown above (after substitution) is not written out a third time.
-  const json = useMemo(
-    () => JSON.stringify(call, (_key, value: unknown) => (input !== undefined && input.length > 200 && value === input ? '‹the input above›' : value)),
-    [call, input],
-  );
-  return <CutText text={json} />;
-}
-
-/** Where evidence came from when no tool ran for it here. */
-function EvidenceOrigin({ source }: { source: EvidenceSource }) {
-  if (source.kind === 'by-hand') return <>, set by hand</>;
-  return (
-    <>
-      , reused from{' '}
-      <button className="link" onClick={() => void openRun(source.runId)} title="Open the run this evidence came from">
-        the earlier run
-      </button>
-    </>
-  );
-}
-
-function Evidence({ text, originalLength, truncated, source }: { text: string; originalLength?: number; truncated?: boolean; source?: EvidenceSource }) {
-  const size = `${characters(originalLength ?? text.length)}${truncated ? ', truncated' : ''}`;
-  return (
-    <details open>
-      <summary>
-        Evidence ({size}
-        {source && <EvidenceOrigin source={source} />})
-      </summary>
-      {/* Plain text: evidence is data from the web and never rendered as HTML. */}
-      <CutText text={text} className="mono evidence" />
-    </details>
-  );
-}
-
-function StepEditor({ step, tools, onDone }: { step: StepState; tools: readonly string[]; onDone: () => void }) {
+function StepEditor({ step, onDone }: { step: StepState; onDone: () => void }) {
+  const tools = useEnabledToolNames();
   const [tool, setTool] = useState(step.tool);
   const [input, setInput] = useState(step.input);
   return (
@@ -128,16 +60,9 @@ function TextForm(props: { id: string; label: string; initial?: string; rows: nu
   );
 }
 
-const pathLabels: Record<DispatchPath, string> = {
-  'fast-path': 'planner fast path',
-  engine: 'tool-caller model',
-  fallback: 'fallback model',
-  edited: 'your edit',
-  reused: 'the earlier run',
-};
 
 /** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
-export const StepCard = memo(function StepCard({ step, tools }: { step: StepState; tools: readonly string[] }) {
+export const StepCard = memo(function StepCard({ step }: { step: StepState }) {
   const hasBreakpoint = useAppStore((state) => state.stepBreakpoints.includes(step.id) || state.breakAt.includes(step.id));
   const [editing, setEditing] = useState(false);
   const [replanning, setReplanning] = useState(false);
@@ -148,10 +73,8 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
   const status = statusLabel(step.status);
   const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
   const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
-  const dispatch = step.dispatch;
-  // The person changed the arguments in the approval dialog: say so, not how the first call came.
-  const editedAtApproval = dispatch !== undefined && step.call !== undefined && JSON.stringify(dispatch.call) !== JSON.stringify(step.call);
   const calls = useAppStore((state) => callCount(state.activeRun?.calls, step.id));
+  const selected = useAppStore((state) => state.selectedStep === step.id);
   return (
     <li
       id={`step-${step.id.slice(1)}`}
@@ -160,6 +83,9 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
       data-step-id={step.id}
       tabIndex={0}
       aria-label={`${step.id} ${step.tool} ${status}`}
+      aria-current={selected ? 'true' : undefined}
+      // Working with a card (a click, a key, its buttons) shows its step in the details.
+      onFocus={() => selected || useAppStore.getState().selectStep(step.id)}
     >
       <div className="step-head">
         <button
@@ -214,7 +140,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
         />
       )}
       {editing ? (
-        <StepEditor step={step} tools={tools} onDone={() => setEditing(false)} />
+        <StepEditor step={step} onDone={() => setEditing(false)} />
       ) : (
         <>
           {/* With the input shown after substitution below, the plan's line is a short preview. */}
@@ -229,16 +155,7 @@ export const StepCard = memo(function StepCard({ step, tools }: { step: StepStat
       )}
       {step.call && (
         <div>
-          <span className="hint">
-            {editedAtApproval ? 'Call edited by you at approval' : 'Call'}
-            {dispatch
-              ? editedAtApproval
-                ? ` (first written by ${pathLabels[dispatch.path]})`
-                : ` via ${pathLabels[dispatch.path]}${dispatch.engineId ? ` (${dispatch.engineId})` : ''}`
-              : ''}
-            {dispatch?.usage ? `, ${dispatch.usage.promptTokens} + ${dispatch.usage.completionTokens} tokens` : ''}
-            {dispatch && dispatch.path !== 'fast-path' ? `, ${Math.round(dispatch.durationMs)} ms` : ''}:
-          </span>
+          <span className="hint">{callOrigin(step)}:</span>
           <CallArguments call={step.call} input={step.substitutions && step.substitutions.length > 0 ? step.substitutedInput : step.input} />
         </div>
       )}

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import indexText from '../../public/demos/index.json?raw';
 import killersTrace from '../../public/demos/killers-of-the-flower-moon.json?raw';
@@ -40,6 +40,12 @@ afterEach(() => {
 });
 
 describe('TraceControls', () => {
+  /** Opens the Open menu and chooses `name`. */
+  function chooseFromOpen(name: string): void {
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    fireEvent.click(screen.getByRole('menuitem', { name }));
+  }
+
   it('exports the trace text as a .json download', async () => {
     // jsdom has no object URLs: put stand-ins in place for this test only.
     const createObjectURL = vi.fn((_blob: Blob) => 'blob:trace');
@@ -118,7 +124,7 @@ describe('TraceControls', () => {
     const { onReplay, onSpeedChange, onImport } = setup();
     fireEvent.change(screen.getByRole('combobox', { name: 'Replay speed' }), { target: { value: 'instant' } });
     expect(onSpeedChange).toHaveBeenCalledWith(Infinity);
-    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    chooseFromOpen('Replay');
     await waitFor(() => expect(onReplay).toHaveBeenCalledOnce());
     expect(onReplay.mock.calls[0]?.[1]).toBe(Infinity);
     expect(onReplay.mock.calls[0]?.[0].events.length).toBeGreaterThan(100);
@@ -126,7 +132,7 @@ describe('TraceControls', () => {
     chooseFile(killersTrace.replace('"demo-killers-of-the-flower-moon"', '"opened-file"'));
     await waitFor(() => expect(onImport).toHaveBeenCalledOnce());
     fireEvent.change(screen.getByRole('combobox', { name: 'Replay speed' }), { target: { value: '2' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    chooseFromOpen('Replay');
     expect(onReplay.mock.calls[1]?.[0].run.id).toBe('opened-file');
     expect(onReplay.mock.calls[1]?.[1]).toBe(2);
   });
@@ -150,28 +156,30 @@ describe('TraceControls', () => {
     expect(screen.queryByRole('button', { name: /hold|resume/i })).toBeNull();
   });
 
-  it('lists the demos from /demos/index.json and replays the one chosen', async () => {
+  it('lists the demos from /demos/index.json in the Open menu and replays the one chosen', async () => {
     const { onReplay } = setup();
-    const demos = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Demos' });
-    await waitFor(() => expect(demos.disabled).toBe(false));
-    expect([...demos.options].map((option) => option.textContent)).toEqual([
-      'Demos…',
-      'Killers of the Flower Moon: director, films, bilibili',
-      'Tokyo and Paris: local time and population',
-    ]);
-    fireEvent.change(demos, { target: { value: 'killers-of-the-flower-moon' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    const demos = screen.getByRole('group', { name: 'Demos' });
+    await waitFor(() =>
+      expect(within(demos).getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+        'Killers of the Flower Moon: director, films, bilibili',
+        'Tokyo and Paris: local time and population',
+      ]),
+    );
+    fireEvent.click(within(demos).getByRole('menuitem', { name: 'Killers of the Flower Moon: director, films, bilibili' }));
     await waitFor(() => expect(onReplay).toHaveBeenCalledOnce());
     expect(onReplay.mock.calls[0]?.[0].run.task).toContain('Killers of the Flower Moon');
     expect(onReplay.mock.calls[0]?.[1]).toBe(1);
     expect(String(fetchMock.mock.calls.at(-1)?.[0])).toMatch(/\/demos\/killers-of-the-flower-moon\.json$/);
 
-    fireEvent.change(demos, { target: { value: 'tokyo-and-paris' } });
+    chooseFromOpen('Tokyo and Paris: local time and population');
     expect((await screen.findByRole('alert')).textContent).toContain('The demo "Tokyo and Paris: local time and population" is damaged:');
   });
 
   it('says when the demo list cannot be loaded', async () => {
     setup({ demosUrl: '/missing/index.json' });
-    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Demos' }).textContent).toContain('Demos unavailable'));
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    await waitFor(() => expect(screen.getByRole('group', { name: 'Demos' }).textContent).toContain('The demo list could not be loaded'));
   });
 
   it('uses names that do not collide with the run controls', () => {

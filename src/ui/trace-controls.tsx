@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { importTrace, parseDemoIndex, type DemoEntry, type StepwiseTrace } from '../core/trace/trace.ts';
-import { ExportMenu } from './export-menu.tsx';
+import type { DemoEntry, StepwiseTrace } from '../core/trace/trace.ts';
 import { downloadText } from './download.ts';
+import { Menu } from './menu.tsx';
+
+// The trace schemas load when a trace is first read, not with the page.
+const loadTrace = () => import('../core/trace/trace.ts');
 
 /** The replay speeds on offer; `Infinity` plays everything at once. */
 export const replaySpeeds: readonly { value: number; label: string }[] = [
@@ -55,7 +58,8 @@ function errorText(error: unknown): string {
 }
 
 /**
- * Export, Import, Replay (with speed and Hold/Resume) and the Demos menu. Everything that
+ * The header's trace menus: **Export** (JSON trace, OpenTelemetry, Send to OTLP endpoint) and
+ * **Open** (Import trace…, Replay, the demos), with the replay speed beside them. Everything that
  * changes the run goes through the callbacks; an import that fails shows importTrace's problems
  * in an alert. Replay plays the last imported trace or demo, or else the run on screen.
  */
@@ -85,7 +89,7 @@ export function TraceControls({
     fetch(demosUrl, { signal: controller.signal })
       .then(async (response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const index = parseDemoIndex(await response.json());
+        const index = (await loadTrace()).parseDemoIndex(await response.json());
         if (!index.ok) throw new Error(index.problems.join('; '));
         setDemos(index.demos);
       })
@@ -138,7 +142,7 @@ export function TraceControls({
     } catch (error) {
       return setProblem({ title: `${file.name} could not be read.`, problems: [errorText(error)] });
     }
-    const result = importTrace(text);
+    const result = (await loadTrace()).importTrace(text);
     if (!result.ok) return setProblem({ title: `${file.name} is not a trace this app can open:`, problems: result.problems });
     setProblem(null);
     setLoaded(result.trace);
@@ -150,7 +154,7 @@ export function TraceControls({
     try {
       const text = await onExport();
       if (!text) return setProblem({ title: 'There is no run to replay.', problems: [] });
-      const result = importTrace(text);
+      const result = (await loadTrace()).importTrace(text);
       if (!result.ok) return setProblem({ title: 'The run on screen cannot be replayed:', problems: result.problems });
       onReplay(result.trace, speed);
     } catch (error) {
@@ -158,16 +162,12 @@ export function TraceControls({
     }
   };
 
-  const openDemo = async (event: ChangeEvent<HTMLSelectElement>) => {
-    const select = event.currentTarget;
-    const demo = demos?.find((entry) => entry.id === select.value);
-    select.value = '';
-    if (!demo) return;
+  const openDemo = async (demo: DemoEntry) => {
     try {
       const url = new URL(demo.file, new URL(demosUrl, document.baseURI));
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const result = importTrace(await response.text());
+      const result = (await loadTrace()).importTrace(await response.text());
       if (!result.ok) return setProblem({ title: `The demo "${demo.title}" is damaged:`, problems: result.problems });
       setProblem(null);
       setLoaded(result.trace);
@@ -185,33 +185,42 @@ export function TraceControls({
 
   return (
     <div className="trace-controls controls">
-      <ExportMenu
+      <Menu
+        label="Export"
+        title="Save or send the run on screen (API keys and tokens are removed)"
         disabled={!canExport}
-        items={[
-          { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
-          ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
-          ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
+        sections={[
+          {
+            items: [
+              { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
+              ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
+              ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
+            ],
+          },
         ]}
       />
-      <button type="button" onClick={() => fileInput.current?.click()} title="Open a trace file">
-        Import
-      </button>
+      <Menu
+        label="Open"
+        title="Import a trace file, replay a run, or watch a demo"
+        sections={[
+          {
+            items: [
+              { label: 'Import trace…', title: 'Open a trace file as it ended', onSelect: () => fileInput.current?.click() },
+              { label: 'Replay', title: loaded ? `Replay: ${loaded.run.task}` : 'Replay the run on screen', disabled: !loaded && !canExport, onSelect: () => void replay() },
+            ],
+          },
+          {
+            label: 'Demos',
+            items: (demos ?? []).map((demo) => ({ label: demo.title, ...(demo.description ? { title: demo.description } : {}), onSelect: () => void openDemo(demo) })),
+            empty: demos ? 'No demos' : (demosProblem ?? 'Loading demos…'),
+          },
+        ]}
+      />
       <input ref={fileInput} type="file" accept=".json,application/json" aria-label="Trace file" hidden onChange={(event) => void openFile(event)} />
-      <button type="button" onClick={() => void replay()} disabled={!loaded && !canExport} title={loaded ? `Replay: ${loaded.run.task}` : 'Replay the run on screen'}>
-        Replay
-      </button>
-      <select aria-label="Replay speed" value={speedKey(speed)} onChange={changeSpeed}>
+      <select aria-label="Replay speed" title="Speed of replays and demos" value={speedKey(speed)} onChange={changeSpeed}>
         {replaySpeeds.map((option) => (
           <option key={option.label} value={speedKey(option.value)}>
             {option.label}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Demos" value="" onChange={(event) => void openDemo(event)} disabled={!demos || demos.length === 0} title={demosProblem ?? 'Watch a recorded run'}>
-        <option value="">{demos ? (demos.length > 0 ? 'Demos…' : 'No demos') : demosProblem ? 'Demos unavailable' : 'Loading demos…'}</option>
-        {demos?.map((demo) => (
-          <option key={demo.id} value={demo.id} title={demo.description}>
-            {demo.title}
           </option>
         ))}
       </select>

@@ -10,7 +10,7 @@ export function UsagePanel() {
   const toolMs = run.steps.reduce((total, step) => total + (step.durationMs ?? 0), 0);
   const modelMs = (run.plan.durationMs ?? 0) + (run.answer.durationMs ?? 0) + run.steps.reduce((total, step) => total + (step.dispatch && step.dispatch.path !== 'fast-path' ? step.dispatch.durationMs : 0), 0);
   return (
-    <section className="panel" aria-label="Usage" id="panel-usage" tabIndex={-1}>
+    <section className="panel" aria-label="Usage">
       <h2>Usage</h2>
       <dl className="form-grid">
         <dt>Planner</dt>

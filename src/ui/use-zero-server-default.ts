@@ -1,9 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Capabilities } from '../engines/capabilities.ts';
-import { recommendModel } from '../engines/model-catalog.ts';
-import type { Settings } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
-import { hasPlannerEndpoint, sharedCapabilities } from '../store/model-actions.ts';
 
 /** What the zero-server default did. */
 export type ZeroServerDefault =
@@ -33,28 +29,6 @@ function writeMarker(value: string): void {
   }
 }
 
-const allRoles = (settings: Settings, choice: Settings['roles']['planner']) =>
-  settings.roles.planner === choice && settings.roles.toolCaller === choice && settings.roles.solver === choice;
-
-/**
- * The settings change that makes the in-browser model plan, call tools and solve when no
- * planner endpoint is set up and the roles are untouched; undefined when nothing should change.
- */
-export function zeroServerSettings(settings: Settings, capabilities: Capabilities): { change: Partial<Settings>; engine: 'webgpu' | 'cpu'; modelLabel: string } | undefined {
-  if (hasPlannerEndpoint(settings) || !allRoles(settings, 'planner-endpoint')) return undefined;
-  const recommendation = recommendModel(capabilities);
-  const engine = recommendation.engine === 'webllm' ? 'webgpu' : 'cpu';
-  const recommendedId = recommendation.engine === 'webllm' ? recommendation.model.modelId : recommendation.model.id;
-  return {
-    engine,
-    modelLabel: recommendation.model.label,
-    change: {
-      roles: { planner: engine, toolCaller: engine, solver: engine },
-      models: { ...settings.models, [engine]: settings.models[engine] || recommendedId },
-    },
-  };
-}
-
 function messageFor(engine: 'webgpu' | 'cpu', modelLabel: string): string {
   const where = engine === 'webgpu' ? 'on the GPU (WebGPU)' : 'on the CPU';
   return (
@@ -75,7 +49,7 @@ export function useZeroServerDefault(): ZeroServerDefault {
     let cancelled = false;
     let unsubscribe: (() => void) | undefined;
 
-    const watch = () => {
+    const watch = ({ allRoles, hasPlannerEndpoint }: Pick<typeof import('../store/model-actions.ts'), 'allRoles' | 'hasPlannerEndpoint'>) => {
       unsubscribe = useAppStore.subscribe((current) => {
         const marker = readMarker();
         if (!marker?.startsWith('applied:')) return;
@@ -93,7 +67,9 @@ export function useZeroServerDefault(): ZeroServerDefault {
       });
     };
 
+    // The model catalog and the capability checks load after the first paint.
     const decide = async () => {
+      const { allRoles, hasPlannerEndpoint, recommendModel, sharedCapabilities, zeroServerSettings } = await import('../store/model-actions.ts');
       const capabilities = await sharedCapabilities();
       if (cancelled) return;
       const { settings, updateSettings } = useAppStore.getState();
@@ -115,7 +91,7 @@ export function useZeroServerDefault(): ZeroServerDefault {
           setState({ status: 'not-needed' });
         }
       } else setState({ status: 'not-needed' });
-      watch();
+      watch({ allRoles, hasPlannerEndpoint });
     };
 
     // Settings come from IndexedDB: decide on what the person saved, not on the defaults.

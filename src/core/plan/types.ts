@@ -35,3 +35,6 @@ export interface StreamedStep {
   step: PlanStep;
   errors: PlanProblem[];
 }
+
+/** Plans longer than this are cut unless the run says otherwise (`maxPlanSteps`). */
+export const defaultMaxPlanSteps = 300;

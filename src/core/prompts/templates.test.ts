@@ -36,7 +36,7 @@ describe('prompt templates', () => {
 
 describe('prompt presets files', () => {
   it('round-trip, and a bad file says what is wrong', async () => {
-    const { exportPresets, importPresets } = await import('./templates.ts');
+    const { exportPresets, importPresets } = await import('./presets-file.ts');
     const presets = [{ name: 'Terse', templates: { ...defaultTemplates, solver: 'Answer in one word.\n{{plan}} {{task}}' } }];
     expect(importPresets(exportPresets(presets))).toEqual({ ok: true, presets });
     expect(importPresets('nope')).toEqual({ ok: false, problem: 'the file is not JSON' });

@@ -1,7 +1,7 @@
 import { isAbortError, StepwiseError } from '../errors.ts';
 import { fetchFailure, serverMessageFromBody } from '../llm/endpoint-errors.ts';
 import type { OtlpExport } from './otlp.ts';
-import { redactKnownSecrets } from './trace.ts';
+import { redactKnownSecrets } from './redact.ts';
 
 /**
  * Sending a run's OTLP JSON to an OTLP/HTTP endpoint (an OpenTelemetry Collector, or Phoenix and

@@ -2,7 +2,7 @@ import { readText, textKey } from '../run/calls.ts';
 import type { ErrorInfo, ModelInfo, ModelRole, RecordedRequest, RunEvent, RunParent, TextRef } from '../run/events.ts';
 import type { ChatTiming, ChatUsage, FinishReason } from '../llm/types.ts';
 import type { ToolCall } from '../tools/types.ts';
-import { redactKnownSecrets } from './trace.ts';
+import { redactKnownSecrets } from './redact.ts';
 
 /**
  * A run as OpenTelemetry traces: the OTLP/JSON `ExportTraceServiceRequest` that an OTLP/HTTP

@@ -10,12 +10,10 @@ import {
   maximumTraceSteps,
   migrateTrace,
   parseDemoIndex,
-  redactKnownSecrets,
-  redactSecrets,
-  redactText,
   traceVersion,
   type TraceInput,
 } from './trace.ts';
+import { redactKnownSecrets, redactSecrets, redactText } from './redact.ts';
 
 const plannedKey = 'sk-proj-PLANTED0123456789abcdefXYZ';
 

@@ -1,19 +1,27 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
-/** One thing the Export menu can do. */
-export interface ExportMenuItem {
+/** One thing a menu can do. */
+export interface MenuItem {
   label: string;
   title?: string;
   disabled?: boolean;
   onSelect: () => void;
 }
 
+/** Items under an optional heading; sections are separated by a line. */
+export interface MenuSection {
+  label?: string;
+  items: readonly MenuItem[];
+  /** Shown in place of the items when there are none ("No demos"). */
+  empty?: string;
+}
+
 /**
- * A menu button (WAI-ARIA menu button pattern): **Export** opens a menu of its items; arrow keys,
- * Home and End move between them, Enter or a click chooses one, Escape or a click elsewhere
- * closes it and gives focus back to the button.
+ * A menu button (WAI-ARIA menu button pattern): the button opens a menu of its items; arrow
+ * keys, Home and End move between them, Enter or a click chooses one, Escape or a click
+ * elsewhere closes it and gives focus back to the button.
  */
-export function ExportMenu({ items, disabled = false }: { items: readonly ExportMenuItem[]; disabled?: boolean }) {
+export function Menu({ label, title, sections, disabled = false }: { label: string; title?: string; sections: readonly MenuSection[]; disabled?: boolean }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -52,6 +60,22 @@ export function ExportMenu({ items, disabled = false }: { items: readonly Export
     } else if (event.key === 'Tab') setOpen(false);
   };
 
+  const item = (entry: MenuItem) => (
+    <button
+      key={entry.label}
+      type="button"
+      role="menuitem"
+      disabled={entry.disabled}
+      title={entry.title}
+      onClick={() => {
+        close(true);
+        entry.onSelect();
+      }}
+    >
+      {entry.label}
+    </button>
+  );
+
   return (
     <span className="menu-button">
       <button
@@ -60,7 +84,7 @@ export function ExportMenu({ items, disabled = false }: { items: readonly Export
         aria-haspopup="menu"
         aria-expanded={open}
         disabled={disabled}
-        title="Save or send the run on screen (API keys and tokens are removed)"
+        title={title}
         onClick={() => setOpen(!open)}
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown' && !open) {
@@ -69,25 +93,26 @@ export function ExportMenu({ items, disabled = false }: { items: readonly Export
           }
         }}
       >
-        Export <span aria-hidden="true">▾</span>
+        {label} <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <div ref={menu} role="menu" aria-label="Export" className="menu" onKeyDown={onKeyDown}>
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              disabled={item.disabled}
-              title={item.title}
-              onClick={() => {
-                close(true);
-                item.onSelect();
-              }}
-            >
-              {item.label}
-            </button>
-          ))}
+        <div ref={menu} role="menu" aria-label={label} className="menu" onKeyDown={onKeyDown}>
+          {sections.map((section, index) => [
+            index > 0 && <div key={`separator-${index}`} role="separator" className="menu-separator" />,
+            <div key={section.label ?? index} role="group" aria-label={section.label} className="menu-section">
+              {section.label && (
+                <div className="menu-heading" aria-hidden="true">
+                  {section.label}
+                </div>
+              )}
+              {section.items.map(item)}
+              {section.items.length === 0 && section.empty && (
+                <button type="button" role="menuitem" disabled>
+                  {section.empty}
+                </button>
+              )}
+            </div>,
+          ])}
         </div>
       )}
     </span>
