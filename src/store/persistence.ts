@@ -51,7 +51,9 @@ export class EventLog {
     this.pending.set(runId, queue);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => void this.flush());
+      // A task of its own: the structured clone of a burst (megabytes of evidence, a solver prompt)
+      // must not lengthen the task that produced the events.
+      setTimeout(() => void this.flush(), 0);
     }
   }
 

@@ -17,7 +17,33 @@ interface PersistedState {
   mcpServers: ToolkitSlice['mcpServers'];
 }
 
+/**
+ * What persists of the state, built again only when one of its sources changed: the store
+ * changes every frame while a run streams, the settings and the run index seldom.
+ */
+let lastPart: { sources: readonly unknown[]; state: PersistedState } | undefined;
+function persistedPart(state: AppState): PersistedState {
+  const sources = [state.settings, state.runIndex, state.customTools, state.mcpServers];
+  if (lastPart?.sources.every((source, index) => source === sources[index])) return lastPart.state;
+  const persisted: PersistedState = {
+    settings: {
+      ...state.settings,
+      planner: state.settings.planner.rememberKey ? state.settings.planner : { ...state.settings.planner, apiKey: '' },
+      // OpenTelemetry headers carry credentials (Langfuse's Basic auth): never stored.
+      otlp: { ...state.settings.otlp, headers: '' },
+    },
+    runIndex: state.runIndex,
+    customTools: state.customTools,
+    // Bearer tokens are secrets like the API key: kept for the session only.
+    mcpServers: state.mcpServers.map(({ token: _token, ...server }) => server),
+  };
+  lastPart = { sources, state: persisted };
+  return persisted;
+}
+
 const jsonStorage = createJSONStorage<PersistedState>(() => indexedDbStorage);
+// The part last written: an update that leaves it as it was writes nothing (no JSON, no transaction).
+let lastWritten: PersistedState | undefined;
 
 /**
  * The persisted state as read back: history entries that fail their schema are left out, not
@@ -30,8 +56,15 @@ const checkedStorage: PersistStorage<PersistedState> = {
     const { parseRunIndex } = await import('./run-index-schema.ts');
     return { ...stored, state: { ...stored.state, runIndex: parseRunIndex(stored.state.runIndex) } };
   },
-  setItem: (name, value) => jsonStorage?.setItem(name, value),
-  removeItem: (name) => jsonStorage?.removeItem(name),
+  setItem: (name, value) => {
+    if (value.state === lastWritten) return;
+    lastWritten = value.state;
+    return jsonStorage?.setItem(name, value);
+  },
+  removeItem: (name) => {
+    lastWritten = undefined;
+    return jsonStorage?.removeItem(name);
+  },
 };
 
 /**
@@ -52,18 +85,7 @@ export const useAppStore = create<AppState>()(
       // Hydrated by restoreAfterReload, which then marks interrupted runs.
       skipHydration: true,
       storage: checkedStorage,
-      partialize: (state): PersistedState => ({
-        settings: {
-          ...state.settings,
-          planner: state.settings.planner.rememberKey ? state.settings.planner : { ...state.settings.planner, apiKey: '' },
-          // OpenTelemetry headers carry credentials (Langfuse's Basic auth): never stored.
-          otlp: { ...state.settings.otlp, headers: '' },
-        },
-        runIndex: state.runIndex,
-        customTools: state.customTools,
-        // Bearer tokens are secrets like the API key: kept for the session only.
-        mcpServers: state.mcpServers.map(({ token: _token, ...server }) => server),
-      }),
+      partialize: persistedPart,
       migrate: (persisted, version) => migrate(persisted, version),
       merge: (persisted, current) => {
         const state = persisted as Partial<PersistedState> | undefined;

@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import { stepStatusColor } from './step-status.ts';
-import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphLayout, type PlanGraphShape } from './plan-graph-layout.ts';
+import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphLayout, type PlanGraphNode, type PlanGraphShape } from './plan-graph-layout.ts';
 import { panView, planGraphFrame, viewBoxOf, zoomView, type PlanGraphFrame, type PlanGraphView } from './plan-graph-view.ts';
 import { statusLabel } from './step-status.ts';
 import './plan-graph.css';
@@ -104,7 +104,7 @@ interface Drag {
  * dragging or the arrow keys move it. The picture is never wider than its container.
  */
 /** Graphs with more steps than this are laid out in a worker (in the page they block it for 100+ ms). */
-const workerLayoutMinSteps = 40;
+const workerLayoutMinSteps = 12;
 let layoutWorker: Worker | undefined;
 let nextLayoutId = 0;
 
@@ -130,6 +130,55 @@ function useGraphLayout(shape: readonly PlanGraphShape[], maxRowWidth: number | 
   }, [inWorker, shape, maxRowWidth]);
   return inWorker ? fromWorker : here;
 }
+
+/** One node of the graph; memoised on what it shows, so a frame commits only the nodes whose step changed. */
+const GraphNode = memo(function GraphNode({ node, step, onSelect }: { node: PlanGraphNode; step: StepState | undefined; onSelect: (event: MouseEvent | KeyboardEvent, id: string) => void }) {
+  const left = node.x - node.width / 2;
+  const top = node.y - node.height / 2;
+  if (node.missing || !step) {
+    return (
+      <g className="plan-graph-node missing" data-step-id={node.id} transform={`translate(${left},${top})`}>
+        <title>{`${node.id} is not defined by any step`}</title>
+        <rect width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
+        <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
+          {node.label}
+        </text>
+      </g>
+    );
+  }
+  const status = statusLabel(step.status);
+  const color = stepStatusColor(step.status);
+  const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
+  const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
+  return (
+    <g transform={`translate(${left},${top})`}>
+      <a
+        href={`#step-${node.id.replace(/^#/, '')}`}
+        className={`plan-graph-node status-${step.status}`}
+        data-step-id={node.id}
+        data-status={status}
+        aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
+        onClick={(event) => onSelect(event, node.id)}
+        onKeyDown={(event) => {
+          if (event.key === ' ') onSelect(event, node.id);
+        }}
+      >
+        <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
+        <rect
+          width={node.width}
+          height={node.height}
+          rx={6}
+          strokeWidth={step.status === 'running' ? 2.2 : 1.4}
+          strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
+          style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
+        />
+        <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
+          {node.label}
+        </text>
+      </a>
+    </g>
+  );
+});
 
 export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGraphProps) {
   const arrowId = `plan-graph-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
@@ -206,11 +255,15 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
   }, []);
 
   const stepsById = new Map(steps.map((step) => [step.id, step]));
-  const select = (event: MouseEvent | KeyboardEvent, id: string) => {
-    event.preventDefault();
-    focusStepCard(id);
-    onSelectStep?.(id);
-  };
+  // Stable while `onSelectStep` is: a frame then re-renders only the nodes whose step changed.
+  const select = useCallback(
+    (event: MouseEvent | KeyboardEvent, id: string) => {
+      event.preventDefault();
+      focusStepCard(id);
+      onSelectStep?.(id);
+    },
+    [onSelectStep],
+  );
   const zoomBy = (factor: number) => {
     if (frame) setView((current) => zoomView(current, frame, factor));
   };
@@ -347,54 +400,9 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
                 />
               ))}
             </g>
-            {graph.nodes.map((node) => {
-              const left = node.x - node.width / 2;
-              const top = node.y - node.height / 2;
-              const step = stepsById.get(node.id);
-              if (node.missing || !step) {
-                return (
-                  <g key={node.id} className="plan-graph-node missing" data-step-id={node.id} transform={`translate(${left},${top})`}>
-                    <title>{`${node.id} is not defined by any step`}</title>
-                    <rect width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
-                    <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
-                      {node.label}
-                    </text>
-                  </g>
-                );
-              }
-              const status = statusLabel(step.status);
-              const color = stepStatusColor(step.status);
-              const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
-              const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
-              return (
-                <g key={node.id} transform={`translate(${left},${top})`}>
-                  <a
-                    href={`#step-${node.id.replace(/^#/, '')}`}
-                    className={`plan-graph-node status-${step.status}`}
-                    data-step-id={node.id}
-                    data-status={status}
-                    aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
-                    onClick={(event) => select(event, node.id)}
-                    onKeyDown={(event) => {
-                      if (event.key === ' ') select(event, node.id);
-                    }}
-                  >
-                    <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
-                    <rect
-                      width={node.width}
-                      height={node.height}
-                      rx={6}
-                      strokeWidth={step.status === 'running' ? 2.2 : 1.4}
-                      strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
-                      style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
-                    />
-                    <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
-                      {node.label}
-                    </text>
-                  </a>
-                </g>
-              );
-            })}
+            {graph.nodes.map((node) => (
+              <GraphNode key={node.id} node={node} step={stepsById.get(node.id)} onSelect={select} />
+            ))}
           </svg>
         )}
       </div>

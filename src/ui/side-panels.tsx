@@ -4,7 +4,6 @@ import { useAppStore } from '../store/store.ts';
 import { integer } from './format.ts';
 import { PanelBoundary } from './panel-boundary.tsx';
 import { RunHistory } from './run-history.tsx';
-import { showStep } from './step-details.tsx';
 import { Tabs, type TabItem } from './tabs.tsx';
 import { Timeline } from './timeline.tsx';
 import { UsagePanel } from './usage-panel.tsx';
@@ -21,7 +20,8 @@ function GraphPanel() {
   return (
     <section aria-label="Graph">
       <Suspense fallback={<p className="hint">Drawing the graph…</p>}>
-        <PlanGraph steps={steps} onSelectStep={showStep} />
+        {/* A click on a node focuses its card, which selects the step. */}
+        <PlanGraph steps={steps} />
       </Suspense>
     </section>
   );

@@ -105,6 +105,39 @@ const barHeight = 14;
 const axisHeight = 22;
 const minimumBarWidth = 2;
 
+/** One bar and its label; memoised so that a frame re-renders only the bars that moved. */
+const TimelineRow = memo(
+  function TimelineRow({ span, top, left, right }: { span: TimelineSpan; top: number; left: number; right: number }) {
+    const barWidth = Math.max(minimumBarWidth, right - left);
+    const color = span.status ? stepStatusColor(span.status) : span.kind === 'planner' ? 'var(--accent, #2563eb)' : 'var(--waiting, #7c3aed)';
+    return (
+      <g className={`timeline-row timeline-${span.kind}`}>
+        <text x={labelWidth - 8} y={top + rowHeight / 2} dominantBaseline="central" textAnchor="end" fill="currentColor" fontFamily="ui-monospace, monospace">
+          {span.label}
+        </text>
+        <rect
+          className={`timeline-bar${span.status ? ` status-${span.status}` : ''}${span.open ? ' open' : ''}`}
+          data-key={span.key}
+          data-start-ms={span.start}
+          data-end-ms={span.end}
+          x={left}
+          y={top + (rowHeight - barHeight) / 2}
+          width={barWidth}
+          height={barHeight}
+          rx={3}
+          strokeDasharray={span.open ? '3 2' : undefined}
+          style={{ fill: `color-mix(in srgb, ${color} ${span.open ? 25 : 55}%, Canvas)`, stroke: color }}
+        >
+          <title>{span.description}</title>
+        </rect>
+      </g>
+    );
+  },
+  (a, b) =>
+    a.top === b.top && a.left === b.left && a.right === b.right && a.span.key === b.span.key && a.span.label === b.span.label && a.span.status === b.span.status &&
+    a.span.open === b.span.open && a.span.start === b.span.start && a.span.end === b.span.end && a.span.description === b.span.description && a.span.kind === b.span.kind,
+);
+
 /** Props of `Timeline`. */
 export interface TimelineProps {
   /** The run on screen. */
@@ -159,34 +192,9 @@ export const Timeline = memo(function Timeline({ run, now }: TimelineProps) {
             </g>
           ))}
         </g>
-        {spans.map((span, index) => {
-          const top = axisHeight + index * rowHeight;
-          const left = x(span.start);
-          const barWidth = Math.max(minimumBarWidth, x(span.end) - left);
-          const color = span.status ? stepStatusColor(span.status) : span.kind === 'planner' ? 'var(--accent, #2563eb)' : 'var(--waiting, #7c3aed)';
-          return (
-            <g key={span.key} className={`timeline-row timeline-${span.kind}`}>
-              <text x={labelWidth - 8} y={top + rowHeight / 2} dominantBaseline="central" textAnchor="end" fill="currentColor" fontFamily="ui-monospace, monospace">
-                {span.label}
-              </text>
-              <rect
-                className={`timeline-bar${span.status ? ` status-${span.status}` : ''}${span.open ? ' open' : ''}`}
-                data-key={span.key}
-                data-start-ms={span.start}
-                data-end-ms={span.end}
-                x={left}
-                y={top + (rowHeight - barHeight) / 2}
-                width={barWidth}
-                height={barHeight}
-                rx={3}
-                strokeDasharray={span.open ? '3 2' : undefined}
-                style={{ fill: `color-mix(in srgb, ${color} ${span.open ? 25 : 55}%, Canvas)`, stroke: color }}
-              >
-                <title>{span.description}</title>
-              </rect>
-            </g>
-          );
-        })}
+        {spans.map((span, index) => (
+          <TimelineRow key={span.key} span={span} top={axisHeight + index * rowHeight} left={x(span.start)} right={x(span.end)} />
+        ))}
       </svg>
     </figure>
   );

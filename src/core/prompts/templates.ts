@@ -93,14 +93,19 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
   return text.replace(tagPattern, (match, kind: string, name: string) => (kind === '' && Object.hasOwn(values, name) ? (values[name] ?? '') : match));
 }
 
-/** The messages a rendered template makes: system and user around the marker line, or user alone. */
+/**
+ * The messages a rendered template makes: system and user around the marker line, or user alone.
+ * The marker is found in the template, not in the rendered text: values can be megabytes of
+ * evidence (splitting them into lines costs a long task), and a value that holds a marker line
+ * of its own stays text. Each side is rendered alone, so a section cannot span the marker
+ * (checkTemplate says so).
+ */
 export function renderPrompt(template: string, values: Readonly<Record<string, string | undefined>>): ChatMessage[] {
-  const text = renderTemplate(template, values);
-  const lines = text.split('\n');
+  const lines = template.split('\n');
   const marker = lines.findIndex((line) => line.trim() === userMarker);
-  if (marker < 0) return [{ role: 'user', content: text }];
-  const system = lines.slice(0, marker).join('\n');
-  const user = lines.slice(marker + 1).join('\n');
+  if (marker < 0) return [{ role: 'user', content: renderTemplate(template, values) }];
+  const system = renderTemplate(lines.slice(0, marker).join('\n'), values);
+  const user = renderTemplate(lines.slice(marker + 1).join('\n'), values);
   return system.trim() === '' ? [{ role: 'user', content: user }] : [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -113,17 +118,22 @@ export function checkTemplate(role: PromptRole, template: string): string[] {
   const known = new Set([...required, ...optional]);
   const used = new Set<string>();
   const problems: string[] = [];
-  const open: string[] = [];
+  const open: { name: string; at: number }[] = [];
+  const markerAt = template.split('\n').findIndex((line) => line.trim() === userMarker) < 0 ? -1 : template.indexOf(userMarker);
   for (const match of template.matchAll(tagPattern)) {
     const [, kind, name = ''] = match;
-    if (kind === '#') open.push(name);
+    if (kind === '#') open.push({ name, at: match.index });
     else if (kind === '/') {
-      if (open.at(-1) === name) open.pop();
-      else problems.push(`{{/${name}}} closes a section that is not open.`);
+      const section = open.at(-1);
+      if (section?.name !== name) problems.push(`{{/${name}}} closes a section that is not open.`);
+      else {
+        open.pop();
+        if (markerAt >= 0 && section.at < markerAt && match.index > markerAt) problems.push(`{{#${name}}} … {{/${name}}} spans the "${userMarker}" line: a section stays on one side of it.`);
+      }
     } else used.add(name);
     if (!known.has(name)) problems.push(`{{${name}}} is not a placeholder of this prompt; it is sent as written.`);
   }
-  for (const name of open) problems.push(`{{#${name}}} is never closed with {{/${name}}}.`);
+  for (const { name } of open) problems.push(`{{#${name}}} is never closed with {{/${name}}}.`);
   for (const name of required) if (!used.has(name)) problems.push(`{{${name}}} is missing: the model would not get ${promptPlaceholders[role].help[name] ?? name}.`);
   return problems;
 }

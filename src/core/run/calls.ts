@@ -2,6 +2,7 @@ import type { ChatChunk, ChatEngine, ChatRequest, ChatResult } from '../llm/type
 import { toErrorInfo } from './error-info.ts';
 import type { ModelRole, RecordedRequest, RunEvent, RunEventInput, TextRef } from './events.ts';
 import type { ModelCallState } from './run-state.ts';
+import { largeTextChars, yieldToPage } from './retry.ts';
 
 /**
  * The record of every model request of a run: the `model-call-*` events. Each engine the run
@@ -68,6 +69,9 @@ export class CallRecorder {
       model: { id: engine.id, label: engine.label, ...(wire ? { url: wire.url, model: wire.model } : {}) },
       request: recorded,
     });
+    // A request of megabytes (a solver prompt with large evidence) was just hashed and recorded;
+    // encoding and sending it is as long again: in a task of its own.
+    if (request.messages.reduce((total, message) => total + message.content.length, 0) > largeTextChars) await yieldToPage();
     const started = performance.now();
     let text = '';
     let reasoning = '';

@@ -1,5 +1,6 @@
 import type { ChatChunk, ChatEngine, ChatMessage, ChatResult } from '../llm/types.ts';
 import { defaultTemplates, renderPrompt } from '../prompts/templates.ts';
+import { largeTextChars, yieldToPage } from '../run/retry.ts';
 
 /** What the solver sees of one step. */
 export interface SolverStep {
@@ -30,19 +31,25 @@ export function buildSolverMessages(task: string, steps: readonly SolverStep[], 
   const plan = steps
     .map((step) => `Plan: ${step.thought ?? `Use ${step.tool}.`}\n${step.id} = ${step.tool}[${step.input}]\nEvidence: ${describeOutcome(step)}`)
     .join('\n\n');
-  const evidence = steps.map((step) => `${step.id}: ${describeOutcome(step)}`).join('\n\n');
+  // Megabytes with large evidence: built only for a template that uses it.
+  const evidence = template.includes('{{evidence}}') ? steps.map((step) => `${step.id}: ${describeOutcome(step)}`).join('\n\n') : '';
   return renderPrompt(template, { task, plan, evidence });
 }
 
 /** Streams the solver's answer from any engine. */
-export function solve(
+export async function solve(
   engine: ChatEngine,
   task: string,
   steps: readonly SolverStep[],
   options: { signal?: AbortSignal; maxTokens?: number; onChunk?: (chunk: ChatChunk) => void; template?: string } = {},
 ): Promise<ChatResult> {
+  // Each of these passes over megabytes of evidence: let the page paint in between.
+  const large = steps.reduce((total, step) => total + (step.outcome.status === 'done' ? step.outcome.evidence.length : 0), 0) > largeTextChars;
+  if (large) await yieldToPage();
+  const messages = buildSolverMessages(task, steps, options.template);
+  if (large) await yieldToPage();
   return engine.chat(
-    { messages: buildSolverMessages(task, steps, options.template), maxTokens: options.maxTokens ?? 1024, temperature: 0.2, signal: options.signal },
+    { messages, maxTokens: options.maxTokens ?? 1024, temperature: 0.2, signal: options.signal },
     options.onChunk,
   );
 }
