@@ -5,6 +5,7 @@
  */
 export { startRun } from '../core/agent.ts';
 export { parsePlan } from '../core/plan/plan-parser.ts';
+export { validatorFor } from '../core/dispatch/validate.ts';
 export { buildEngines } from './engines.ts';
 export { allTools, enabledTools, requiresApproval } from './toolkit-actions.ts';
 export { warmCalculator } from '../../toolkit/calculator.ts';

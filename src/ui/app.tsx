@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
 import { formatPlanText } from '../core/plan/plan-text.ts';
 import { exportActiveOtlp, exportActiveTrace, openTrace, reportTask, restoreAfterReload, sendActiveOtlp, setReplaySpeed, startReplay } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
+import { warmRuntimeWhenIdle } from '../store/load-runtime.ts';
 import { ImportedRunPanel } from './imported-run.tsx';
 import { Markdown } from './markdown.tsx';
 import { ApprovalDialogs, Notice, VersionNote, Welcome } from './notices.tsx';
@@ -135,6 +136,7 @@ export function App() {
   if (toolsOpen && !toolsOpened) setToolsOpened(true);
   useEffect(() => {
     void restoreAfterReload();
+    warmRuntimeWhenIdle();
   }, []);
   const openSettings = () => setSettingsOpen(true);
 

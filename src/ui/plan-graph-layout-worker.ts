@@ -1,15 +1,17 @@
 /// <reference lib="webworker" />
-import { layoutPlanGraph, type PlanGraphShape } from './plan-graph-layout.ts';
+import type { PlanGraphShape } from './plan-graph-layout.ts';
+import { fitPlanGraph } from './plan-graph-view.ts';
 
-/** A layout request from the page: the graph's shape and the row width to wrap at. */
+/** A layout request from the page: the graph's shape and the box it has to fit. */
 export interface LayoutRequest {
   id: number;
   shape: PlanGraphShape[];
-  maxRowWidth: number;
+  box: { width: number; maxHeight: number };
 }
 
-// Lays out large graphs off the page's thread: dagre takes hundreds of milliseconds for 200 steps.
+// Lays graphs out off the page's thread: dagre takes hundreds of milliseconds for 200 steps,
+// and tens for a few steps the first time (its code is still cold).
 self.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
-  const { id, shape, maxRowWidth } = event.data;
-  self.postMessage({ id, layout: layoutPlanGraph(shape, { maxRowWidth }) });
+  const { id, shape, box } = event.data;
+  self.postMessage({ id, layout: fitPlanGraph(shape, box) });
 });

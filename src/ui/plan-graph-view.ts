@@ -1,4 +1,4 @@
-import { readableScale } from './plan-graph-layout.ts';
+import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, readableScale, type PlanGraphLayout, type PlanGraphShape } from './plan-graph-layout.ts';
 
 /** What part of the graph shows: the `viewBox` origin in user units and how many CSS pixels a unit takes. */
 export interface PlanGraphView {
@@ -81,4 +81,18 @@ export function zoomView(view: PlanGraphView | null, frame: PlanGraphFrame, fact
 export function panView(view: PlanGraphView | null, frame: PlanGraphFrame, dx: number, dy: number): PlanGraphView {
   const current = view ?? frame.fit;
   return clampView({ x: current.x - dx / current.scale, y: current.y - dy / current.scale, scale: current.scale }, frame);
+}
+
+/**
+ * The graph laid out to fit `box`: wrapped at the row width the box suggests, and once more,
+ * narrower, when the steps lined up under the steps they use made it wider than that and the
+ * narrower layout shows larger. All of it runs in the layout worker where there is one.
+ */
+export function fitPlanGraph(shape: readonly PlanGraphShape[], box: { width: number; maxHeight: number }): PlanGraphLayout {
+  const rowWidth = choosePlanGraphRowWidth(shape, { width: box.width, height: box.maxHeight });
+  const wrapped = layoutPlanGraph(shape, { maxRowWidth: rowWidth });
+  const narrower = narrowerPlanGraphRowWidth(wrapped, rowWidth, box);
+  if (narrower === null) return wrapped;
+  const rewrapped = layoutPlanGraph(shape, { maxRowWidth: narrower });
+  return planGraphFrame(rewrapped, box).fit.scale > planGraphFrame(wrapped, box).fit.scale ? rewrapped : wrapped;
 }

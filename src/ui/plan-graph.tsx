@@ -1,8 +1,8 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { StepState } from '../core/run/run-state.ts';
 import { stepStatusColor } from './step-status.ts';
-import { choosePlanGraphRowWidth, layoutPlanGraph, narrowerPlanGraphRowWidth, type PlanGraphLayout, type PlanGraphNode, type PlanGraphShape } from './plan-graph-layout.ts';
-import { panView, planGraphFrame, viewBoxOf, zoomView, type PlanGraphFrame, type PlanGraphView } from './plan-graph-view.ts';
+import type { PlanGraphLayout, PlanGraphNode, PlanGraphShape } from './plan-graph-layout.ts';
+import { fitPlanGraph, panView, planGraphFrame, viewBoxOf, zoomView, type PlanGraphFrame, type PlanGraphView } from './plan-graph-view.ts';
 import { statusLabel } from './step-status.ts';
 import './plan-graph.css';
 
@@ -103,21 +103,19 @@ interface Drag {
  * Zoom in, Zoom out (or Ctrl/⌘ + wheel, + and −) and Fit change the SVG's `viewBox`, and
  * dragging or the arrow keys move it. The picture is never wider than its container.
  */
-/** Graphs with more steps than this are laid out in a worker (in the page they block it for 100+ ms). */
-const workerLayoutMinSteps = 12;
 let layoutWorker: Worker | undefined;
 let nextLayoutId = 0;
 
 /**
- * The graph laid out for `maxRowWidth` (null: not yet). A large graph is laid out in a worker:
- * until its answer comes, the previous layout stays on screen; a small one is laid out at once.
+ * The graph laid out to fit `box` (null: not measured yet), in a worker: until its answer comes
+ * the previous layout stays on screen. Without workers (unit tests) it is laid out at once.
  */
-function useGraphLayout(shape: readonly PlanGraphShape[], maxRowWidth: number | null): PlanGraphLayout | null {
-  const inWorker = shape.length > workerLayoutMinSteps && typeof Worker !== 'undefined';
-  const here = useMemo(() => (inWorker || maxRowWidth === null ? null : layoutPlanGraph(shape, { maxRowWidth })), [inWorker, shape, maxRowWidth]);
+function useGraphLayout(shape: readonly PlanGraphShape[], box: Box | null): PlanGraphLayout | null {
+  const inWorker = typeof Worker !== 'undefined';
+  const here = useMemo(() => (inWorker || box === null ? null : fitPlanGraph(shape, box)), [inWorker, shape, box]);
   const [fromWorker, setFromWorker] = useState<PlanGraphLayout | null>(null);
   useEffect(() => {
-    if (!inWorker || maxRowWidth === null) return;
+    if (!inWorker || box === null) return;
     layoutWorker ??= new Worker(new URL('./plan-graph-layout-worker.ts', import.meta.url), { type: 'module' });
     const worker = layoutWorker;
     const id = ++nextLayoutId;
@@ -125,9 +123,9 @@ function useGraphLayout(shape: readonly PlanGraphShape[], maxRowWidth: number | 
       if (event.data.id === id) setFromWorker(event.data.layout);
     };
     worker.addEventListener('message', onMessage);
-    worker.postMessage({ id, shape: [...shape], maxRowWidth });
+    worker.postMessage({ id, shape: [...shape], box });
     return () => worker.removeEventListener('message', onMessage);
-  }, [inWorker, shape, maxRowWidth]);
+  }, [inWorker, shape, box]);
   return inWorker ? fromWorker : here;
 }
 
@@ -196,21 +194,10 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
   const [measured, setMeasured] = useState<Box | null>(() => (typeof ResizeObserver === 'undefined' ? fallbackBox : null));
   const boxWidth = measured?.width;
   const boxHeight = measured?.maxHeight;
-  // A new row width, and only that, lays the graph out again: most resizes change nothing.
-  const rowWidth = useMemo(
-    () => (boxWidth === undefined || boxHeight === undefined ? null : choosePlanGraphRowWidth(shape, { width: boxWidth, height: boxHeight })),
-    [shape, boxWidth, boxHeight],
-  );
-  const wrapped = useGraphLayout(shape, rowWidth);
-  // Laid out wider than the estimate (steps lined up under the steps they use): once more, narrower.
-  const narrower = wrapped && rowWidth !== null && boxWidth !== undefined ? narrowerPlanGraphRowWidth(wrapped, rowWidth, { width: boxWidth }) : null;
-  const rewrapped = useGraphLayout(shape, narrower);
-  const box = boxWidth === undefined || boxHeight === undefined ? null : { width: boxWidth, maxHeight: boxHeight };
-  const graph = wrapped && rewrapped && box && planGraphFrame(rewrapped, box).fit.scale > planGraphFrame(wrapped, box).fit.scale ? rewrapped : wrapped;
-  const frame = useMemo(
-    () => (graph && boxWidth !== undefined && boxHeight !== undefined ? planGraphFrame(graph, { width: boxWidth, maxHeight: boxHeight }) : null),
-    [graph, boxWidth, boxHeight],
-  );
+  const box = useMemo(() => (boxWidth === undefined || boxHeight === undefined ? null : { width: boxWidth, maxHeight: boxHeight }), [boxWidth, boxHeight]);
+  // A new shape or box, and only that, lays the graph out again.
+  const graph = useGraphLayout(shape, box);
+  const frame = useMemo(() => (graph && box ? planGraphFrame(graph, box) : null), [graph, box]);
   /** `null` while the graph is fitted to the box: it then follows new steps and resizes. */
   const [view, setView] = useState<PlanGraphView | null>(null);
   const shown = frame ? (view ?? frame.fit) : null;

@@ -50,7 +50,9 @@ export function useZeroServerDefault(): ZeroServerDefault {
     let unsubscribe: (() => void) | undefined;
 
     const watch = ({ allRoles, hasPlannerEndpoint }: Pick<typeof import('../store/model-actions.ts'), 'allRoles' | 'hasPlannerEndpoint'>) => {
-      unsubscribe = useAppStore.subscribe((current) => {
+      unsubscribe = useAppStore.subscribe((current, previous) => {
+        // Only a change of settings matters (the store changes every frame while a run streams).
+        if (current.settings === previous.settings) return;
         const marker = readMarker();
         if (!marker?.startsWith('applied:')) return;
         const engine = marker.slice('applied:'.length) as 'webgpu' | 'cpu';

@@ -4,7 +4,8 @@ import type { JsonSchema, Tool } from '../tools/types.ts';
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();
 
-function validatorFor(schema: JsonSchema): ValidateFunction {
+/** Compiles (once) the validator of a schema; called ahead of time for the tools while the page is idle. */
+export function validatorFor(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);

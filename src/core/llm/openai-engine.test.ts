@@ -155,6 +155,11 @@ describe('recorded streams, split at awkward offsets', () => {
   });
 });
 
+/** The request body as text (the engine sends a Blob: see createOpenAIEngine). */
+async function bodyText(init: RequestInit | undefined): Promise<string> {
+  return init?.body instanceof Blob ? init.body.text() : String(init?.body);
+}
+
 describe('request', () => {
   it('posts a streaming chat completion with usage, limits and stop words', async () => {
     const fetch = fakeFetch(sse(chunk({ content: 'ok' }, 'stop'), 'data: [DONE]\n\n'));
@@ -163,7 +168,7 @@ describe('request', () => {
     const call = fetch.calls[0];
     expect(call?.url).toBe('http://127.0.0.1:9/v1/chat/completions');
     expect(call?.init?.method).toBe('POST');
-    expect(JSON.parse(String(call?.init?.body))).toEqual({
+    expect(JSON.parse(await bodyText(call?.init))).toEqual({
       model: 'llama-70b',
       messages: [{ role: 'user', content: 'What is 6 times 7?' }],
       max_tokens: 256,
@@ -180,7 +185,7 @@ describe('request', () => {
     const schema = { type: 'object', properties: { name: { const: 'calculator' } }, required: ['name'] };
     const fetch = fakeFetch(sse(chunk({ content: '{}' }, 'stop'), 'data: [DONE]\n\n'));
     await createOpenAIEngine({ baseUrl, model: 'm', fetch }).chat({ ...request, jsonSchema: schema, schemaName: 'tool call #1' });
-    expect(JSON.parse(String(fetch.calls[0]?.init?.body)).response_format).toEqual({
+    expect(JSON.parse(await bodyText(fetch.calls[0]?.init)).response_format).toEqual({
       type: 'json_schema',
       json_schema: { name: 'tool_call__1', strict: true, schema },
     });
@@ -194,7 +199,7 @@ describe('request', () => {
     ] as const) {
       const fetch = fakeFetch(sse(chunk({ content: '{}' }, 'stop'), 'data: [DONE]\n\n'));
       await createOpenAIEngine({ baseUrl, model: 'm', fetch, structuredOutput: mode }).chat({ ...request, jsonSchema: schema });
-      expect(JSON.parse(String(fetch.calls[0]?.init?.body)).response_format).toEqual(expected);
+      expect(JSON.parse(await bodyText(fetch.calls[0]?.init)).response_format).toEqual(expected);
     }
   });
 
@@ -204,7 +209,7 @@ describe('request', () => {
     const call = fetch.calls[0];
     expect(new Headers(call?.init?.headers).get('authorization')).toBe('Bearer sk-secret-42');
     expect(call?.url).not.toContain('sk-secret-42');
-    expect(String(call?.init?.body)).not.toContain('sk-secret-42');
+    expect(await bodyText(call?.init)).not.toContain('sk-secret-42');
   });
 
   it('rejects a base URL that is not http(s) before any request', async () => {

@@ -496,7 +496,9 @@ export function createOpenAIEngine(config: OpenAIEngineConfig): ChatEngine {
           fetchImplementation(url.href, {
             method: 'POST',
             headers: { ...requestHeaders(config.apiKey, 'text/event-stream, application/json'), 'Content-Type': 'application/json' },
-            body: JSON.stringify(requestBody(config, request)),
+            // A Blob, not a string: a page with DevTools open would otherwise copy a solver prompt
+            // of megabytes into the Network panel on the main thread (100 ms and more).
+            body: new Blob([JSON.stringify(requestBody(config, request))], { type: 'application/json' }),
             signal: watch.signal,
           }),
         );
