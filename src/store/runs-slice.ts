@@ -139,9 +139,10 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     set((state) => {
       if (state.activeRunId !== runId || events.length === 0) return {};
       const activeRun = events.reduce((run, event) => reduceRun(run, event), state.activeRun ?? createRunState());
-      // The history entry changes only with the phase or the step count: keep it cheap.
+      // The history entry changes with the phase, and takes the step count then: not with each
+      // step of a streaming plan, which would write the persisted state hundreds of times a run.
       const summary = state.runIndex.find((run) => run.id === runId);
-      const changed = summary && (summary.status !== activeRun.status || summary.stepCount !== activeRun.steps.length);
+      const changed = summary && summary.status !== activeRun.status;
       return {
         activeRun,
         ...(changed

@@ -33,7 +33,7 @@ describe('store', () => {
     useAppStore.getState().updateSettings({ otlp: { url: '', headers: '' } });
   });
 
-  it('folds the events of the run on screen and keeps the history entry in step', () => {
+  it('folds the events of the run on screen and keeps the history entry in step with its phase', () => {
     const store = useAppStore.getState();
     store.showRun('run-1', [], { id: 'run-1', task: 'Task', createdAt: '2026-11-24T00:00:00Z' });
     const events: RunEvent[] = [
@@ -46,7 +46,10 @@ describe('store', () => {
     useAppStore.getState().applyEvent('run-2', { type: 'run-end', at: 3, status: 'failed' });
     const state = useAppStore.getState();
     expect(state.activeRun?.steps[0]).toMatchObject({ id: '#E1', status: 'done', evidence: '2' });
-    expect(state.runIndex.find((run) => run.id === 'run-1')).toMatchObject({ status: 'planning', stepCount: 1 });
+    // The history entry follows the phase, and takes the step count when the phase changes.
+    expect(state.runIndex.find((run) => run.id === 'run-1')).toMatchObject({ status: 'planning', stepCount: 0 });
+    useAppStore.getState().applyEvent('run-1', { type: 'run-end', at: 4, status: 'done' });
+    expect(useAppStore.getState().runIndex.find((run) => run.id === 'run-1')).toMatchObject({ status: 'done', stepCount: 1 });
   });
 });
 

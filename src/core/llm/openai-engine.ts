@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
 import { EndpointError, errorMessage, isAbortError } from '../errors.ts';
 import { fetchFailure, httpError, redact, serverMessageFromBody, serverMessageFromObject, type FailureContext } from './endpoint-errors.ts';
+import { jsonBlob } from './json-body.ts';
 import { ReasoningSplitter, type SplitResult } from './reasoning.ts';
 import type { ChatChunk, ChatEngine, ChatRequest, ChatResult, ChatTiming, ChatUsage, FinishReason, WireRequest } from './types.ts';
 
@@ -490,15 +491,16 @@ export function createOpenAIEngine(config: OpenAIEngineConfig): ChatEngine {
     const watch = new RequestWatch(request.signal, idleTimeoutMs);
     const answer = new AnswerAccumulator(started, onChunk);
     try {
+      // A Blob built in slices, not a string: a solver prompt of megabytes is escaped in tasks of
+      // its own, and a page with DevTools open does not copy it into the Network panel.
+      const body = await jsonBlob(requestBody(config, request));
       let response: Response;
       try {
         response = await watch.race(
           fetchImplementation(url.href, {
             method: 'POST',
             headers: { ...requestHeaders(config.apiKey, 'text/event-stream, application/json'), 'Content-Type': 'application/json' },
-            // A Blob, not a string: a page with DevTools open would otherwise copy a solver prompt
-            // of megabytes into the Network panel on the main thread (100 ms and more).
-            body: new Blob([JSON.stringify(requestBody(config, request))], { type: 'application/json' }),
+            body,
             signal: watch.signal,
           }),
         );
