@@ -111,6 +111,12 @@ export class RunAbortedError extends StepwiseError {
   }
 }
 
+/** A link that should open a run does not: a damaged fragment, a trace file that cannot be fetched. */
+export class TraceLinkError extends StepwiseError {
+  // Spelled out: minifiers rename classes, and the name reaches traces and the UI.
+  override readonly name = 'TraceLinkError';
+}
+
 export type EndpointErrorKind =
   | 'network'
   | 'cors'

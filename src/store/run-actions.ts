@@ -384,6 +384,8 @@ export async function restoreAfterReload(): Promise<void> {
   const { runIndex, updateRunSummary } = store();
   // Imported runs were never running here: they replay, so they are never "interrupted".
   for (const run of runIndex) if (unfinishedPhases.has(run.status) && !run.imported) updateRunSummary(run.id, { status: 'interrupted' });
+  // A link that carries a run (`#trace=…`) or names a trace file (`?trace=…`) replays it.
+  if (await openLinkedTrace()) return;
   // `?run=<id>` (a link from the planner eval) opens that run; otherwise the most recent one.
   const linked = new URLSearchParams(globalThis.location?.search ?? '').get('run');
   const target = store().runIndex.find((run) => run.id === linked) ?? store().runIndex[0];
@@ -509,6 +511,57 @@ export async function sendActiveOtlp(): Promise<{ ok: boolean; message: string; 
   } catch (error) {
     return { ok: false, message: errorMessage(error), ...(error instanceof StepwiseError && error.hint ? { hint: error.hint } : {}) };
   }
+}
+
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/**
+ * Export → Copy link: the run on screen compressed into a link's fragment, which no server ever
+ * sees; opening the link replays the run. A run too big for a link says so.
+ */
+export async function copyActiveRunLink(): Promise<{ ok: boolean; message: string; hint?: string; link?: string }> {
+  const text = await exportActiveTrace();
+  if (!text) return { ok: false, message: 'There is no run on screen to share.' };
+  const { compressTrace, fragmentKey, maximumLinkBytes } = await import('../core/trace/link.ts');
+  const { value, bytes } = await compressTrace(text);
+  if (bytes > maximumLinkBytes) {
+    return { ok: false, message: `This run is ${kilobytes(bytes)} compressed: too big for a link (${kilobytes(maximumLinkBytes)} at most).`, hint: 'Share it as a file instead: Export → JSON trace.' };
+  }
+  const url = new URL(globalThis.location.href);
+  url.search = '';
+  url.hash = `${fragmentKey}=${value}`;
+  try {
+    await globalThis.navigator.clipboard.writeText(url.href);
+  } catch {
+    return { ok: false, message: 'The browser did not allow copying; select the link and copy it.', link: url.href };
+  }
+  return { ok: true, message: `Link copied (${kilobytes(bytes)}): it replays this run in Stepwise; the run travels in the link and no server sees it.` };
+}
+
+/**
+ * A page opened from a link to a run: `#trace=…` carries the run, `?trace=<url>` names a trace
+ * file (anywhere that allows CORS). Either replays at the speed chosen; a link that cannot open
+ * says why. Resolves with whether the address asked for a run.
+ */
+async function openLinkedTrace(): Promise<boolean> {
+  const location = globalThis.location;
+  if (!location || !/[#&?]trace=/.test(`${location.search}${location.hash}`)) return false;
+  try {
+    const { decompressTrace, fetchTraceText, linkedTrace } = await import('../core/trace/link.ts');
+    const link = linkedTrace(location);
+    if (!link) return false;
+    const text = link.kind === 'fragment' ? await decompressTrace(link.value) : await fetchTraceText(link.url);
+    const { importTrace } = await import('../core/trace/trace.ts');
+    const result = importTrace(text);
+    if (!result.ok) {
+      store().setNotice({ message: `The linked run cannot be opened: ${result.problems[0] ?? 'it is not a Stepwise trace'}`, hint: 'Ask for the link again, or for the JSON trace.' });
+      return true;
+    }
+    startReplay(result.trace, store().replaySpeed);
+  } catch (error) {
+    showProblem(error);
+  }
+  return true;
 }
 
 function importedRunId(trace: StepwiseTrace): string {

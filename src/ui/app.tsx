@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
 import { formatPlanText } from '../core/plan/plan-text.ts';
-import { exportActiveOtlp, exportActiveTrace, openTrace, reportTask, restoreAfterReload, sendActiveOtlp, setReplaySpeed, startReplay } from '../store/run-actions.ts';
+import { copyActiveRunLink, exportActiveOtlp, exportActiveTrace, openTrace, reportTask, restoreAfterReload, sendActiveOtlp, setReplaySpeed, startReplay } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { warmRuntimeWhenIdle } from '../store/load-runtime.ts';
 import { ImportedRunPanel } from './imported-run.tsx';
@@ -89,6 +89,7 @@ function TracePanel() {
       onExport={exportActiveTrace}
       onExportOtlp={exportActiveOtlp}
       onSendOtlp={sendActiveOtlp}
+      onCopyLink={copyActiveRunLink}
       canExport={activeRunId !== null}
       exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
       onImport={openTrace}

@@ -33,6 +33,8 @@ export interface TraceControlsProps {
   onExportOtlp?: () => Promise<string>;
   /** Sends the run on screen to the OpenTelemetry endpoint in Settings; says how it went. */
   onSendOtlp?: () => Promise<{ ok: boolean; message: string; hint?: string }>;
+  /** Copies a link that carries the run on screen (Export → Copy link); says how it went, with the link when it could not be copied. */
+  onCopyLink?: () => Promise<{ ok: boolean; message: string; hint?: string; link?: string }>;
   /** The downloaded file's name (default `stepwise-trace.json`). */
   exportFileName?: string;
   /** A trace file was opened and is valid: show it. */
@@ -51,6 +53,8 @@ export interface TraceControlsProps {
 interface Problem {
   title: string;
   problems: readonly string[];
+  /** A link the browser would not copy: shown to copy by hand. */
+  link?: string;
 }
 
 function errorText(error: unknown): string {
@@ -69,6 +73,7 @@ export function TraceControls({
   exportFileName = 'stepwise-trace.json',
   onExportOtlp,
   onSendOtlp,
+  onCopyLink,
   onImport,
   onReplay,
   speed: controlledSpeed,
@@ -128,6 +133,20 @@ export function TraceControls({
       setProblem(null);
       setSent(result.message);
     } else setProblem({ title: 'The run could not be sent to the OpenTelemetry endpoint.', problems: [result.hint ? `${result.message} ${result.hint}` : result.message] });
+  };
+
+  const copyLink = async () => {
+    if (!onCopyLink) return;
+    setSent(null);
+    try {
+      const result = await onCopyLink();
+      if (result.ok) {
+        setProblem(null);
+        setSent(result.message);
+      } else setProblem({ title: result.message, problems: result.hint ? [result.hint] : [], ...(result.link ? { link: result.link } : {}) });
+    } catch (error) {
+      setProblem({ title: 'The link could not be made.', problems: [errorText(error)] });
+    }
   };
 
   const openFile = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -195,6 +214,7 @@ export function TraceControls({
               { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
               ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
               ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
+              ...(onCopyLink ? [{ label: 'Copy link', title: 'Copy a link that replays this run: the run travels in the link, no server sees it', onSelect: () => void copyLink() }] : []),
             ],
           },
         ]}
@@ -242,6 +262,7 @@ export function TraceControls({
               ))}
             </ul>
           )}
+          {problem.link && <textarea readOnly aria-label="Link to this run" value={problem.link} rows={3} style={{ width: '100%' }} onFocus={(event) => event.currentTarget.select()} />}
           <button type="button" onClick={() => setProblem(null)}>
             Dismiss
           </button>

@@ -225,7 +225,8 @@ function describeCause(error: unknown): string {
   return errorMessage(error);
 }
 
-async function isReachable(url: URL, fetchImplementation: typeof fetch): Promise<boolean> {
+/** Whether `url` answers at all: an opaque (no-cors) request succeeds even where CORS refuses the real one. */
+export async function isReachable(url: URL, fetchImplementation: typeof fetch): Promise<boolean> {
   try {
     await fetchImplementation(url.href, { method: 'GET', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(5000) });
     return true;

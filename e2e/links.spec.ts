@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { chooseFromOpenMenu, plannerUrl, scriptPlanner } from './support/app.ts';
+
+const plannerOrigin = new URL(plannerUrl).origin;
+
+const tokyo = 'Tokyo and Paris: local time and population';
+const summary = (page: import('@playwright/test').Page) => page.getByRole('region', { name: 'Summary' });
+
+test.beforeEach(async ({ page }) => {
+  // Links open runs with no model and no network: anything not on this machine is refused.
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
+});
+
+test('Copy link puts the run into the link itself; the link alone replays it', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await chooseFromOpenMenu(page, tokyo);
+  await expect(summary(page)).toContainText('Tokyo');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('menuitem', { name: 'Copy link' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=[A-Za-z0-9_-]+$/);
+
+  // A fresh browser with nothing stored: the link replays the run, with its calls.
+  const other = await context.browser()!.newContext();
+  const opened = await other.newPage();
+  await opened.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('blockedbyclient'));
+  await opened.goto(link);
+  await expect(opened.locator('.run-status')).toHaveText(/Replaying|Done/);
+  await expect(summary(opened)).toContainText('Tokyo is the larger city', { timeout: 30_000 });
+  await expect(opened.getByRole('list', { name: 'Plan' }).getByRole('listitem')).toHaveCount(6);
+  await expect(opened.getByRole('textbox', { name: 'Task' })).toHaveValue(/Compare Tokyo and Paris/);
+  await other.close();
+});
+
+test('a link that was cut says so, once, and the page still works', async ({ page }) => {
+  await page.goto('/#trace=AAAA-this-is-not-a-run');
+  await expect(page.getByRole('alert')).toContainText('does not carry a readable run');
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+});
+
+test('?trace= opens a trace file from a server that allows it, and explains one that refuses (CORS)', async ({ page }) => {
+  const trace = await readFile('public/demos/tokyo-and-paris.json', 'utf8');
+  // The fixture server, another origin than the page: first as vLLM (CORS allows any origin).
+  await scriptPlanner({ profile: 'vllm', files: { '/runs/tokyo.json': trace } });
+  await page.goto(`/?trace=${encodeURIComponent(`${plannerOrigin}/runs/tokyo.json`)}`);
+  await expect(summary(page)).toContainText('Tokyo is the larger city', { timeout: 30_000 });
+
+  // As LM Studio (no CORS headers at all): the browser refuses, and the page says why and what to do.
+  await scriptPlanner({ profile: 'lmstudio', files: { '/runs/tokyo.json': trace } });
+  await page.goto(`/?trace=${encodeURIComponent(`${plannerOrigin}/runs/tokyo.json`)}`);
+  // (The page is cross-origin isolated, so it cannot probe whether the server answered at all:
+  // the message names both causes.)
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(`Could not load the trace from ${plannerOrigin}/runs/tokyo.json`);
+  await expect(alert).toContainText('(CORS)');
+  await expect(alert).toContainText('Access-Control-Allow-Origin');
+
+  // The demos open by such links too (the README uses one).
+  await page.goto('/?trace=demos/killers-of-the-flower-moon.json');
+  await expect(page.getByRole('textbox', { name: 'Task' })).toHaveValue(/Killers of the Flower Moon/);
+  await expect(summary(page)).toContainText('Goodfellas', { timeout: 30_000 });
+});
