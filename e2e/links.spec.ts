@@ -65,3 +65,37 @@ test('?trace= opens a trace file from a server that allows it, and explains one 
   await expect(page.getByRole('textbox', { name: 'Task' })).toHaveValue(/Killers of the Flower Moon/);
   await expect(summary(page)).toContainText('Goodfellas', { timeout: 30_000 });
 });
+
+test('presenter mode: large type, the step being played as a caption, Space pauses, → steps, Escape leaves', async ({ page }) => {
+  await page.goto('/?trace=demos/tokyo-and-paris.json&present');
+  const caption = page.getByRole('status', { name: 'Presenting' });
+  await expect(caption).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-presenting', '');
+  await page.keyboard.press('Space');
+  await expect(page.locator('.run-status')).toHaveText(/^Replay paused/);
+  // → plays on to the next step that starts or ends, then holds; the caption follows the step.
+  for (let press = 0; press < 20 && !/#E\d/.test((await caption.textContent()) ?? ''); press += 1) await page.keyboard.press('ArrowRight');
+  await expect(caption).toContainText(/#E1 Look up Tokyo on Wikipedia/);
+  await expect(page.getByRole('region', { name: 'Step details' }).getByRole('heading', { level: 2 })).toHaveText(/#E1/);
+  await expect(page.locator('.run-status')).toHaveText(/^Replay paused/);
+  await page.keyboard.press('Escape');
+  await expect(caption).toHaveCount(0);
+  await expect(page.locator('html')).not.toHaveAttribute('data-presenting', /.*/);
+  // Present (the button) replays the run on screen the same way.
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Present' }).click();
+  await expect(caption).toContainText(/#E\d/);
+});
+
+test('embed mode shows the run only: no Settings, no History, no changes to the run', async ({ page }) => {
+  await page.setViewportSize({ width: 960, height: 600 });
+  await page.goto('/?trace=demos/tokyo-and-paris.json&embed');
+  await expect(summary(page)).toContainText('Tokyo is the larger city', { timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Settings' })).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Task' })).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: 'Calls', exact: true })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Plan' }).getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(960);
+});

@@ -377,9 +377,9 @@ const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
 
 /**
  * After a reload: runs that were in flight are marked interrupted (their events are on disk),
- * and the most recent run is shown again.
+ * and the run a link carries, or else the most recent run (`openLatest`, default true), is shown.
  */
-export async function restoreAfterReload(): Promise<void> {
+export async function restoreAfterReload(options: { openLatest?: boolean } = {}): Promise<void> {
   await useAppStore.persist.rehydrate();
   const { runIndex, updateRunSummary } = store();
   // Imported runs were never running here: they replay, so they are never "interrupted".
@@ -389,7 +389,7 @@ export async function restoreAfterReload(): Promise<void> {
   // `?run=<id>` (a link from the planner eval) opens that run; otherwise the most recent one.
   const linked = new URLSearchParams(globalThis.location?.search ?? '').get('run');
   const target = store().runIndex.find((run) => run.id === linked) ?? store().runIndex[0];
-  if (target && !live) await openRun(target.id);
+  if (target && !live && (options.openLatest ?? true)) await openRun(target.id);
 }
 
 /** Shows a run from the history; events that fail their schema are left out and named once. */

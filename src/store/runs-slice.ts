@@ -65,6 +65,8 @@ export interface RunsSlice {
   selectedStep: string | null;
   /** The panel shown in the workspace's tabs. */
   panelTab: PanelTab;
+  /** Presenter mode (src/ui/presenter.tsx): large type, the step being played followed. */
+  presenting: boolean;
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -86,6 +88,7 @@ export interface RunsSlice {
   setCallsView: (change: Partial<CallsView>) => void;
   selectStep: (stepId: string | null) => void;
   showPanel: (tab: PanelTab) => void;
+  setPresenting: (presenting: boolean) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -110,6 +113,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   callsView: allCalls,
   selectedStep: null,
   panelTab: 'graph',
+  presenting: false,
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -166,6 +170,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   setCallsView: (change) => set((state) => ({ callsView: { ...state.callsView, ...change } })),
   selectStep: (selectedStep) => set({ selectedStep }),
   showPanel: (panelTab) => set({ panelTab }),
+  setPresenting: (presenting) => set({ presenting }),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

@@ -7,6 +7,7 @@ import { ImportedRunPanel } from './imported-run.tsx';
 import { Markdown } from './markdown.tsx';
 import { ApprovalDialogs, Notice, VersionNote, Welcome } from './notices.tsx';
 import { PanelBoundary } from './panel-boundary.tsx';
+import { pageMode, PresenterCaption, startPresenting } from './presenter.tsx';
 import { PlanEditorPanel, type PlanEditorTarget } from './plan-editor-panel.tsx';
 import { RunProblem, runProblem } from './run-problem.tsx';
 import { SidePanels } from './side-panels.tsx';
@@ -136,10 +137,49 @@ export function App() {
   const [toolsOpened, setToolsOpened] = useState(false);
   if (toolsOpen && !toolsOpened) setToolsOpened(true);
   useEffect(() => {
-    void restoreAfterReload();
-    warmRuntimeWhenIdle();
+    // Embedded, only the run the link carries is shown, never this browser's own history.
+    void restoreAfterReload({ openLatest: !pageMode.embed }).then(() => {
+      if (pageMode.present) void startPresenting();
+    });
+    if (!pageMode.embed) warmRuntimeWhenIdle();
   }, []);
+  const hasRun = useAppStore((state) => state.activeRunId !== null);
   const openSettings = () => setSettingsOpen(true);
+
+  const details = (
+    <>
+      <PanelBoundary name="Step details">
+        <StepDetails />
+      </PanelBoundary>
+      <PanelBoundary name="Summary">
+        <SummaryRegion />
+      </PanelBoundary>
+    </>
+  );
+
+  // `?embed`: the run only, for an iframe: no header, settings, history or changes to the run.
+  if (pageMode.embed) {
+    return (
+      <div className="app embed">
+        <header className="app-header">
+          <div className="header-row">
+            <h1>Stepwise</h1>
+            <RunStatusLine />
+          </div>
+        </header>
+        <Workspace
+          plan={
+            <PanelBoundary name="Plan">
+              <RunProblem onOpenSettings={openSettings} />
+              <PlanList />
+            </PanelBoundary>
+          }
+          details={details}
+          panels={<SidePanels embed />}
+        />
+      </div>
+    );
+  }
 
   const plan = (
     <>
@@ -167,16 +207,6 @@ export function App() {
       </PanelBoundary>
     </>
   );
-  const details = (
-    <>
-      <PanelBoundary name="Step details">
-        <StepDetails />
-      </PanelBoundary>
-      <PanelBoundary name="Summary">
-        <SummaryRegion />
-      </PanelBoundary>
-    </>
-  );
 
   return (
     <div className="app">
@@ -188,6 +218,9 @@ export function App() {
           <PanelBoundary name="Trace controls">
             <TracePanel />
           </PanelBoundary>
+          <button type="button" disabled={!hasRun} title="Present this run: large type, each step in turn (Space pauses, → steps, Escape leaves)" onClick={() => void startPresenting()}>
+            Present
+          </button>
           <button onClick={() => setToolsOpen(true)}>Tools</button>
           <button onClick={openSettings}>Settings</button>
           <ThemeSelect />
@@ -197,6 +230,7 @@ export function App() {
         </PanelBoundary>
       </header>
       <Workspace plan={plan} details={details} panels={<SidePanels />} />
+      <PresenterCaption />
       <PanelBoundary name="Settings">
         {settingsOpened && (
           <Suspense fallback={null}>

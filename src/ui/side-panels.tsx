@@ -71,14 +71,16 @@ const names: Record<PanelTab, string> = { graph: 'Graph', timeline: 'Timeline', 
  * The workspace's tabbed panels: Graph, Timeline, Calls, Usage, History, and Comparison while
  * two runs are compared. Only the shown panel renders.
  */
-export function SidePanels() {
+export function SidePanels({ embed = false }: { embed?: boolean }) {
   const tab = useAppStore((state) => state.panelTab);
   const comparing = useAppStore((state) => state.comparison !== null);
   const calls = useAppStore((state) => state.activeRun?.calls.length ?? 0);
   const runs = useAppStore((state) => state.runIndex.length);
-  const shown: PanelTab = tab === 'comparison' && !comparing ? 'graph' : tab;
+  const shown: PanelTab = (tab === 'comparison' && !comparing) || (embed && (tab === 'history' || tab === 'comparison')) ? 'graph' : tab;
   const badges: Partial<Record<PanelTab, string>> = { ...(calls > 0 ? { calls: integer.format(calls) } : {}), ...(runs > 0 ? { history: integer.format(runs) } : {}) };
-  const tabs: TabItem<PanelTab>[] = (['graph', 'timeline', 'calls', 'usage', 'history', ...(comparing ? (['comparison'] as const) : [])] as const).map((id) => ({
+  // Embedded (`?embed`), the run is all there is: no history, no comparison.
+  const shownTabs: readonly PanelTab[] = embed ? ['graph', 'timeline', 'calls', 'usage'] : ['graph', 'timeline', 'calls', 'usage', 'history', ...(comparing ? (['comparison'] as const) : [])];
+  const tabs: TabItem<PanelTab>[] = shownTabs.map((id) => ({
     id,
     label: names[id],
     ...(badges[id] ? { badge: badges[id] } : {}),
