@@ -10,6 +10,8 @@
  *     through the build manifest, their static imports (never dynamic `import()` chunks). Each
  *     file is gzipped at level 9. The sourcemaps say which packages and folders the bytes come
  *     from, so the table names what to cut.
+ *     The replay page (Export → Replay page, vite.replay.config.ts) is built into the same
+ *     folder and its one file weighed the same way (goal: its own code ≤ 250 KB gzip).
  * (b) Responsiveness: `vite preview` of that build and the fixture planner server (child
  *     processes on free ports, apart from the 4173 and 8787 that the e2e tests use), headless
  *     Chromium through Playwright, the planner set in Settings as a person would. A task whose
@@ -36,7 +38,7 @@ import { tokenize, type ScriptRule } from '../e2e/fixtures/planner-server.ts';
 
 // ── Settings ────────────────────────────────────────────────────────────────────────────
 
-const goals = { firstLoadGzipKb: 120, longestTaskMs: 50 };
+const goals = { firstLoadGzipKb: 120, longestTaskMs: 50, replayPageGzipKb: 250 };
 /** Model runtimes: loaded only when a model is used, never in the first load (issue 3 §7). */
 const modelRuntimes = ['@mlc-ai/web-llm', '@wllama/wllama'];
 const stepCount = 200;
@@ -113,6 +115,7 @@ export interface PageBenchResult {
   } | { error: string };
   goals: {
     first_load_gzip_kb: { target: number; value: number; met: boolean };
+    replay_page_gzip_kb: { target: number; value: number; met: boolean };
     model_runtimes_not_in_first_load: { runtimes: string[]; found: string[]; met: boolean };
     no_long_task_over_ms: { target: number; value: number | null; met: boolean };
   };
@@ -553,6 +556,12 @@ export async function runPageBench(): Promise<PageBenchResult> {
   console.log(`Page bench: building the app into ${outDir} …`);
   await runToEnd(process.execPath, [viteBin, 'build', '--outDir', outDir, '--emptyOutDir', '--manifest', '--logLevel', 'warn']);
 
+  // The replay page (Export → Replay page): one file, its own code without a trace in it.
+  await runToEnd(process.execPath, [viteBin, 'build', '--config', join(root, 'vite.replay.config.ts'), '--outDir', outDir, '--logLevel', 'warn']);
+  const replayPageHtml = readFileSync(join(outDir, 'replay.html'));
+  const replayPage = { bytes: replayPageHtml.length, gzipBytes: gzipSync(replayPageHtml, { level: 9 }).length };
+  const replayPageMet = kb(replayPage.gzipBytes) <= goals.replayPageGzipKb;
+
   const firstLoad = measureFirstLoad(outDir);
   const firstLoadMet = kb(firstLoad.totalGzipBytes) <= goals.firstLoadGzipKb;
   const runtimesFound = firstLoad.contributors.filter((group) => modelRuntimes.includes(group.name)).map((group) => group.name);
@@ -563,6 +572,8 @@ export async function runPageBench(): Promise<PageBenchResult> {
   console.log(table(['package or folder', 'KB', 'gzip KB'], shown.map((group) => [group.name, kb(group.minifiedBytes).toFixed(1), kb(group.gzipBytes).toFixed(1)])));
   const rest = firstLoad.contributors.slice(15);
   if (rest.length > 0) console.log(`  … and ${rest.length} more, ${kb(rest.reduce((sum, group) => sum + group.gzipBytes, 0)).toFixed(1)} gzip KB together`);
+
+  console.log(`\nreplay page (one .html file, before a trace is put in): ${kb(replayPage.bytes).toFixed(1)} KB, ${kb(replayPage.gzipBytes).toFixed(1)} KB gzip`);
 
   console.log(
     `\nresponsiveness: a ${stepCount}-step plan (${tokenize(largePlan()).length} tokens) at ${tokensPerSecond} tokens/s, ` +
@@ -597,6 +608,7 @@ export async function runPageBench(): Promise<PageBenchResult> {
   const responsiveMet = responsiveness !== undefined && responsiveness.longTasks === 0;
   console.log('\ngoals:');
   console.log(`  first-load JS ≤ ${goals.firstLoadGzipKb} KB gzip: ${kb(firstLoad.totalGzipBytes).toFixed(1)} KB — ${verdict(firstLoadMet)}`);
+  console.log(`  replay page's own code ≤ ${goals.replayPageGzipKb} KB gzip: ${kb(replayPage.gzipBytes).toFixed(1)} KB — ${verdict(replayPageMet)}`);
   console.log(`  no model runtime (${modelRuntimes.join(', ')}) in the first load: ${runtimesFound.length === 0 ? 'none found' : runtimesFound.join(', ')} — ${verdict(runtimesFound.length === 0)}`);
   console.log(
     `  no long task over ${goals.longestTaskMs} ms during the run: ` +
@@ -627,6 +639,7 @@ export async function runPageBench(): Promise<PageBenchResult> {
       : { error: failure ?? 'unknown' },
     goals: {
       first_load_gzip_kb: { target: goals.firstLoadGzipKb, value: kb(firstLoad.totalGzipBytes), met: firstLoadMet },
+      replay_page_gzip_kb: { target: goals.replayPageGzipKb, value: kb(replayPage.gzipBytes), met: replayPageMet },
       model_runtimes_not_in_first_load: { runtimes: modelRuntimes, found: runtimesFound, met: runtimesFound.length === 0 },
       no_long_task_over_ms: { target: goals.longestTaskMs, value: responsiveness ? round(responsiveness.longestTaskMs) : null, met: responsiveMet },
     },

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { chooseFromOpenMenu, plannerUrl, scriptPlanner } from './support/app.ts';
 
@@ -98,4 +99,38 @@ test('embed mode shows the run only: no Settings, no History, no changes to the 
   await expect(page.getByRole('tab', { name: 'Calls', exact: true })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Plan' }).getByRole('button', { name: 'Edit' })).toHaveCount(0);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(960);
+});
+
+test('Export → Replay page writes one file that replays the run from disk, with no network at all', async ({ page, browser }, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: 'instant' });
+  await chooseFromOpenMenu(page, tokyo);
+  await expect(summary(page)).toContainText('Tokyo is the larger city');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('menuitem', { name: 'Replay page' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toMatch(/\.replay\.html$/);
+  const file = testInfo.outputPath('run.replay.html');
+  await saved.saveAs(file);
+  const html = await readFile(file, 'utf8');
+  expect(html).not.toMatch(/<script[^>]+src=/);
+  expect(html).toContain('Compare Tokyo and Paris');
+
+  // Opened from disk in a browser with no network: it replays to the answer, with the graph and the calls.
+  const offline = await browser.newContext({ offline: true });
+  const opened = await offline.newPage();
+  const requests: string[] = [];
+  opened.on('request', (request) => {
+    if (!/^(file|data|blob):/.test(request.url())) requests.push(request.url());
+  });
+  await opened.goto(pathToFileURL(file).href);
+  await expect(opened.getByRole('heading', { name: 'Stepwise replay' })).toBeVisible();
+  await expect(summary(opened)).toContainText('Tokyo is the larger city', { timeout: 30_000 });
+  await expect(opened.getByRole('figure', { name: 'Plan graph' }).getByRole('link', { name: /^#E6 / })).toBeVisible();
+  await opened.getByRole('tab', { name: 'Calls', exact: true }).click();
+  await expect(opened.getByRole('region', { name: 'Calls' }).locator('tbody tr')).toHaveCount(4);
+  await expect(opened.getByRole('button', { name: 'Settings' })).toHaveCount(0);
+  expect(requests).toEqual([]);
+  await offline.close();
 });

@@ -515,6 +515,32 @@ export async function sendActiveOtlp(): Promise<{ ok: boolean; message: string; 
 
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
+/** Traces bigger than this are not put into a replay page: the file would be slow to open. */
+export const maximumReplayPageTraceBytes = 20 * 1024 * 1024;
+const tracePlaceholder = '<script type="application/json" id="stepwise-trace"></script>';
+
+/**
+ * Export → Replay page: one .html file that replays the run on screen from disk, with no network
+ * (the replay page built beside the app, `replay.html`, with the trace put in). Like every
+ * export, it holds no key, token or auth header.
+ */
+export async function exportActiveReplayPage(): Promise<{ ok: true; html: string } | { ok: false; message: string; hint?: string }> {
+  const text = await exportActiveTrace();
+  if (!text) return { ok: false, message: 'There is no run on screen to export.' };
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > maximumReplayPageTraceBytes) {
+    return { ok: false, message: `This run's trace is ${(bytes / 1024 / 1024).toFixed(1)} MB: too big for a replay page (20 MB at most).`, hint: 'Export the JSON trace instead; Stepwise opens it with Open → Import trace….' };
+  }
+  const response = await fetch(`${import.meta.env.BASE_URL}replay.html`).catch(() => undefined);
+  const template = response?.ok ? await response.text() : '';
+  if (!template.includes(tracePlaceholder) || /<script[^>]+src=/.test(template)) {
+    return { ok: false, message: 'The replay page is made by the production build, and this page has none.', hint: 'Run npm run build and npm run preview (or deploy dist/), then export again.' };
+  }
+  // `<` written as \u003c: the trace cannot close its <script> element; it is still the same JSON.
+  // A function, not a string: a `$&` in the trace is text, not a replacement pattern.
+  return { ok: true, html: template.replace(tracePlaceholder, () => `<script type="application/json" id="stepwise-trace">${text.replaceAll('<', '\\u003c')}</script>`) };
+}
+
 /**
  * Export → Copy link: the run on screen compressed into a link's fragment, which no server ever
  * sees; opening the link replays the run. A run too big for a link says so.

@@ -1,17 +1,16 @@
-import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { formatPlanText } from '../core/plan/plan-text.ts';
-import { copyActiveRunLink, exportActiveOtlp, exportActiveTrace, openTrace, reportTask, restoreAfterReload, sendActiveOtlp, setReplaySpeed, startReplay } from '../store/run-actions.ts';
+import { copyActiveRunLink, exportActiveOtlp, exportActiveReplayPage, exportActiveTrace, openTrace, reportTask, restoreAfterReload, sendActiveOtlp, setReplaySpeed, startReplay } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { warmRuntimeWhenIdle } from '../store/load-runtime.ts';
 import { ImportedRunPanel } from './imported-run.tsx';
-import { Markdown } from './markdown.tsx';
 import { ApprovalDialogs, Notice, VersionNote, Welcome } from './notices.tsx';
 import { PanelBoundary } from './panel-boundary.tsx';
 import { pageMode, PresenterCaption, startPresenting } from './presenter.tsx';
 import { PlanEditorPanel, type PlanEditorTarget } from './plan-editor-panel.tsx';
 import { RunProblem, runProblem } from './run-problem.tsx';
+import { PlanList, SummaryRegion } from './run-view.tsx';
 import { SidePanels } from './side-panels.tsx';
-import { StepCard } from './step-card.tsx';
 import { StepDetails } from './step-details.tsx';
 import { RunStatusLine, TaskBar } from './task-bar.tsx';
 import { useTheme, type Theme } from './theme.ts';
@@ -22,53 +21,6 @@ import { Workspace } from './workspace.tsx';
 // Settings and Tools load when they are first opened: neither is in the first load.
 const SettingsDialog = lazy(() => import('./settings-dialog.tsx').then((module) => ({ default: module.SettingsDialog })));
 const ToolkitDialog = lazy(() => import('./toolkit-dialog.tsx').then((module) => ({ default: module.ToolkitDialog })));
-
-/** Arrow keys, Home and End move between the cards of the plan (each shows its step in the details). */
-function moveBetweenCards(event: KeyboardEvent<HTMLOListElement>): void {
-  const card = event.target as HTMLElement;
-  if (!card.classList.contains('step-card')) return;
-  const cards = [...event.currentTarget.querySelectorAll<HTMLElement>(':scope > .step-card')];
-  const index = cards.indexOf(card);
-  const next = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: cards.length - 1 }[event.key];
-  const target = next === undefined ? undefined : cards[Math.max(0, Math.min(cards.length - 1, next))];
-  if (!target) return;
-  event.preventDefault();
-  target.focus();
-}
-
-function PlanList() {
-  const steps = useAppStore((state) => state.activeRun?.steps);
-  const planErrors = useAppStore((state) => state.activeRun?.plan.errors);
-  return (
-    <section>
-      {planErrors && planErrors.length > 0 && (
-        <ul className="error">
-          {planErrors.map((problem, index) => (
-            <li key={index}>{problem.line ? `Line ${problem.line}: ` : ''}{problem.message}</li>
-          ))}
-        </ul>
-      )}
-      <ol className="plan-list" aria-label="Plan" onKeyDown={moveBetweenCards}>
-        {steps?.map((step) => (
-          <StepCard key={step.id} step={step} />
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function SummaryRegion() {
-  const answer = useAppStore((state) => state.activeRun?.answer);
-  const failed = useAppStore((state) => runProblem(state.activeRun) !== undefined);
-  return (
-    <section className="panel" aria-label="Summary">
-      <h2>Summary</h2>
-      {answer?.text ? <Markdown text={answer.text} /> : !failed && <p className="hint">{answer?.status === 'streaming' ? 'Writing…' : 'The answer appears here when the steps are done.'}</p>}
-      {answer?.reusedFrom && <p className="hint">The earlier run's answer: no evidence it reads changed in this version.</p>}
-      {failed && <p className="hint">No answer: the run failed (the reason is above the plan).</p>}
-    </section>
-  );
-}
 
 /** Opens the run on screen's plan in the editor; running it makes a version. */
 function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void }) {
@@ -91,6 +43,7 @@ function TracePanel() {
       onExportOtlp={exportActiveOtlp}
       onSendOtlp={sendActiveOtlp}
       onCopyLink={copyActiveRunLink}
+      onExportReplayPage={exportActiveReplayPage}
       canExport={activeRunId !== null}
       exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
       onImport={openTrace}

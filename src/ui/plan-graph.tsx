@@ -105,26 +105,43 @@ interface Drag {
  */
 let layoutWorker: Worker | undefined;
 let nextLayoutId = 0;
+// A page that cannot start the worker (the replay page opened from disk) lays out in the page.
+let layoutWorkerFailed = typeof Worker === 'undefined';
 
 /**
  * The graph laid out to fit `box` (null: not measured yet), in a worker: until its answer comes
- * the previous layout stays on screen. Without workers (unit tests) it is laid out at once.
+ * the previous layout stays on screen. Without a worker (unit tests, a page opened from disk) it
+ * is laid out in the page.
  */
 function useGraphLayout(shape: readonly PlanGraphShape[], box: Box | null): PlanGraphLayout | null {
-  const inWorker = typeof Worker !== 'undefined';
+  const [workerFailed, setWorkerFailed] = useState(layoutWorkerFailed);
+  const inWorker = !workerFailed;
   const here = useMemo(() => (inWorker || box === null ? null : fitPlanGraph(shape, box)), [inWorker, shape, box]);
   const [fromWorker, setFromWorker] = useState<PlanGraphLayout | null>(null);
   useEffect(() => {
     if (!inWorker || box === null) return;
-    layoutWorker ??= new Worker(new URL('./plan-graph-layout-worker.ts', import.meta.url), { type: 'module' });
+    const fail = () => {
+      layoutWorkerFailed = true;
+      layoutWorker = undefined;
+      setWorkerFailed(true);
+    };
+    try {
+      layoutWorker ??= new Worker(new URL('./plan-graph-layout-worker.ts', import.meta.url), { type: 'module' });
+    } catch {
+      return fail();
+    }
     const worker = layoutWorker;
     const id = ++nextLayoutId;
     const onMessage = (event: MessageEvent<{ id: number; layout: PlanGraphLayout }>) => {
       if (event.data.id === id) setFromWorker(event.data.layout);
     };
     worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', fail);
     worker.postMessage({ id, shape: [...shape], box });
-    return () => worker.removeEventListener('message', onMessage);
+    return () => {
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', fail);
+    };
   }, [inWorker, shape, box]);
   return inWorker ? fromWorker : here;
 }

@@ -15,7 +15,7 @@ export const replaySpeeds: readonly { value: number; label: string }[] = [
   { value: Infinity, label: 'instant' },
 ];
 
-const speedKey = (speed: number) => (speed === Infinity ? 'instant' : String(speed));
+export const speedKey = (speed: number) => (speed === Infinity ? 'instant' : String(speed));
 
 /** Where a replay stands, for the Hold / Resume button. */
 export type ReplayStatus = 'idle' | 'playing' | 'paused';
@@ -33,6 +33,8 @@ export interface TraceControlsProps {
   onExportOtlp?: () => Promise<string>;
   /** Sends the run on screen to the OpenTelemetry endpoint in Settings; says how it went. */
   onSendOtlp?: () => Promise<{ ok: boolean; message: string; hint?: string }>;
+  /** The run on screen as a replay page (Export → Replay page); absent: not offered. */
+  onExportReplayPage?: () => Promise<{ ok: true; html: string } | { ok: false; message: string; hint?: string }>;
   /** Copies a link that carries the run on screen (Export → Copy link); says how it went, with the link when it could not be copied. */
   onCopyLink?: () => Promise<{ ok: boolean; message: string; hint?: string; link?: string }>;
   /** The downloaded file's name (default `stepwise-trace.json`). */
@@ -74,6 +76,7 @@ export function TraceControls({
   onExportOtlp,
   onSendOtlp,
   onCopyLink,
+  onExportReplayPage,
   onImport,
   onReplay,
   speed: controlledSpeed,
@@ -133,6 +136,18 @@ export function TraceControls({
       setProblem(null);
       setSent(result.message);
     } else setProblem({ title: 'The run could not be sent to the OpenTelemetry endpoint.', problems: [result.hint ? `${result.message} ${result.hint}` : result.message] });
+  };
+
+  const exportReplayPage = async () => {
+    if (!onExportReplayPage) return;
+    try {
+      const result = await onExportReplayPage();
+      if (!result.ok) return setProblem({ title: result.message, problems: result.hint ? [result.hint] : [] });
+      setProblem(null);
+      downloadText(result.html, exportFileName.replace(/\.json$/, '') + '.replay.html', 'text/html');
+    } catch (error) {
+      setProblem({ title: 'The replay page could not be made.', problems: [errorText(error)] });
+    }
   };
 
   const copyLink = async () => {
@@ -214,6 +229,7 @@ export function TraceControls({
               { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
               ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
               ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
+              ...(onExportReplayPage ? [{ label: 'Replay page', title: 'Save one .html file that replays this run anywhere, from disk, with no network', onSelect: () => void exportReplayPage() }] : []),
               ...(onCopyLink ? [{ label: 'Copy link', title: 'Copy a link that replays this run: the run travels in the link, no server sees it', onSelect: () => void copyLink() }] : []),
             ],
           },
