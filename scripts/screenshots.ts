@@ -34,7 +34,8 @@ async function shoot(browser: Browser, file: string, options: { width: number; h
   await replayDemo(page);
   await selectStep(page);
   await page.getByRole('tab', { name: options.tab, exact: true }).click();
-  if (options.tab === 'Graph') await page.getByRole('figure', { name: 'Plan graph' }).waitFor();
+  // The graph is laid out in a worker: wait for its nodes, not only its frame.
+  if (options.tab === 'Graph') await page.getByRole('figure', { name: 'Plan graph' }).getByRole('link', { name: /^#E6 / }).waitFor();
   else await page.getByRole('tabpanel', { name: 'Calls' }).getByRole('button', { name: /^Call c4/ }).click();
   // On a phone the panes stack: the Calls picture shows the tabs, the other one the top of the page.
   if (options.width < 600) {

@@ -51,9 +51,9 @@ export class EventLog {
     this.pending.set(runId, queue);
     if (!this.scheduled) {
       this.scheduled = true;
-      // A task of its own: the structured clone of a burst (megabytes of evidence, a solver prompt)
-      // must not lengthen the task that produced the events.
-      setTimeout(() => void this.flush(), 0);
+      // At the end of this task, not a later one: a reload right after must find the events on
+      // disk (an imported run reopened at once showed no steps when this waited for a timer).
+      queueMicrotask(() => void this.flush());
     }
   }
 

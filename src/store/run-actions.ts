@@ -551,7 +551,7 @@ export async function copyActiveRunLink(): Promise<{ ok: boolean; message: strin
   const { compressTrace, fragmentKey, maximumLinkBytes } = await import('../core/trace/link.ts');
   const { value, bytes } = await compressTrace(text);
   if (bytes > maximumLinkBytes) {
-    return { ok: false, message: `This run is ${kilobytes(bytes)} compressed: too big for a link (${kilobytes(maximumLinkBytes)} at most).`, hint: 'Share it as a file instead: Export → JSON trace.' };
+    return { ok: false, message: `This run is ${kilobytes(bytes)} compressed: too big for a link (${kilobytes(maximumLinkBytes)} at most).`, hint: 'Share it as a file instead: Export → Replay page (opens in any browser) or Export → JSON trace.' };
   }
   const url = new URL(globalThis.location.href);
   url.search = '';
