@@ -403,6 +403,17 @@ export async function openRun(runId: string): Promise<void> {
   }
 }
 
+/**
+ * Good or Bad on a run, with an optional note: kept with the run in the history. The same verdict
+ * again takes it back; a note alone changes only the note.
+ */
+export function judgeRun(runId: string, change: { verdict?: 'good' | 'bad'; note?: string }): void {
+  const current = store().runIndex.find((run) => run.id === runId)?.judgement;
+  const verdict = change.verdict === undefined ? current?.verdict : change.verdict === current?.verdict ? undefined : change.verdict;
+  const note = (change.note ?? current?.note ?? '').trim();
+  store().updateRunSummary(runId, { judgement: verdict ? { verdict, ...(note ? { note } : {}), at: new Date().toISOString() } : undefined });
+}
+
 /** Takes the run off the screen (it stays in the history). */
 export function closeActiveRun(): void {
   if (live) stopRun();

@@ -12,6 +12,7 @@ const runSummarySchema = z.object({
   imported: z.boolean().optional(),
   parentId: z.string().optional(),
   change: z.string().optional(),
+  judgement: z.object({ verdict: z.enum(['good', 'bad']), note: z.string().max(10_000).optional(), at: z.string() }).optional(),
 });
 
 /** The run history as read back from storage: entries that fail the schema are left out, not cast. */

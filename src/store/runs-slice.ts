@@ -34,6 +34,16 @@ export interface RunSummary {
   parentId?: string;
   /** A version: what changed, for a person ("#E2 edited"). */
   change?: string;
+  /** The person's verdict on the run (Good / Bad), with an optional note. */
+  judgement?: RunJudgement;
+}
+
+/** Good or Bad on a run, as the person said it: the start of training data (issue 12). */
+export interface RunJudgement {
+  verdict: 'good' | 'bad';
+  note?: string;
+  /** ISO time of the verdict. */
+  at: string;
 }
 
 /** One side of a comparison: a run folded from its stored events. */

@@ -157,3 +157,23 @@ describe('the run history read back from storage', () => {
     expect(parseRunIndex('not a list')).toEqual([]);
   });
 });
+
+describe('judging runs', () => {
+  it('keeps a verdict and its note, takes it back when pressed again, and reads it back from storage', async () => {
+    const { judgeRun } = await import('./run-actions.ts');
+    const { parseRunIndex } = await import('./run-index-schema.ts');
+    const store = useAppStore.getState();
+    store.addRunSummary({ id: 'judged', task: 'T', createdAt: '2026-12-02T00:00:00Z', status: 'done', stepCount: 1 });
+    const judgement = () => useAppStore.getState().runIndex.find((run) => run.id === 'judged')?.judgement;
+    judgeRun('judged', { verdict: 'good' });
+    expect(judgement()).toMatchObject({ verdict: 'good' });
+    judgeRun('judged', { note: '  cites both  ' });
+    expect(judgement()).toMatchObject({ verdict: 'good', note: 'cites both' });
+    judgeRun('judged', { verdict: 'bad' });
+    expect(judgement()).toMatchObject({ verdict: 'bad', note: 'cites both' });
+    const stored = useAppStore.getState().runIndex.find((run) => run.id === 'judged');
+    expect(parseRunIndex([stored, { ...stored, id: 'x', judgement: { verdict: 'meh', at: '' } }])).toEqual([stored]);
+    judgeRun('judged', { verdict: 'bad' });
+    expect(judgement()).toBeUndefined();
+  });
+});

@@ -8,6 +8,7 @@ import { ApprovalDialogs, Notice, VersionNote, Welcome } from './notices.tsx';
 import { PanelBoundary } from './panel-boundary.tsx';
 import { pageMode, PresenterCaption, startPresenting } from './presenter.tsx';
 import { PlanEditorPanel, type PlanEditorTarget } from './plan-editor-panel.tsx';
+import { RunJudgementBar } from './run-judgement.tsx';
 import { RunProblem, runProblem } from './run-problem.tsx';
 import { PlanList, SummaryRegion } from './run-view.tsx';
 import { SidePanels } from './side-panels.tsx';
@@ -106,6 +107,7 @@ export function App() {
       </PanelBoundary>
       <PanelBoundary name="Summary">
         <SummaryRegion />
+        {!pageMode.embed && <RunJudgementBar />}
       </PanelBoundary>
     </>
   );

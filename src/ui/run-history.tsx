@@ -26,11 +26,22 @@ export function RunHistory() {
   const runs = useAppStore((state) => state.runIndex);
   const activeRunId = useAppStore((state) => state.activeRunId);
   const [query, setQuery] = useState('');
-  const shown = withVersionsUnderParents(runs.filter((run) => run.task.toLowerCase().includes(query.trim().toLowerCase())));
+  const [judged, setJudged] = useState<'all' | 'good' | 'bad' | 'none'>('all');
+  const matches = (run: RunSummary) =>
+    run.task.toLowerCase().includes(query.trim().toLowerCase()) && (judged === 'all' || (judged === 'none' ? run.judgement === undefined : run.judgement?.verdict === judged));
+  const shown = withVersionsUnderParents(runs.filter(matches));
   return (
     <section className="panel" aria-label="History">
       <h2>History</h2>
-      <input type="search" aria-label="Search runs" placeholder="Search runs" value={query} onChange={(event) => setQuery(event.target.value)} style={{ width: '100%' }} />
+      <div className="history-filters">
+        <input type="search" aria-label="Search runs" placeholder="Search runs" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <select aria-label="Judgement" value={judged} onChange={(event) => setJudged(event.target.value as typeof judged)}>
+          <option value="all">Every run</option>
+          <option value="good">Judged good</option>
+          <option value="bad">Judged bad</option>
+          <option value="none">Not judged</option>
+        </select>
+      </div>
       <ul className="history-list">
         {shown.map(({ run, depth }) => (
           <li key={run.id} aria-current={run.id === activeRunId ? 'true' : undefined} style={{ paddingInlineStart: `${Math.min(depth, 6)}rem` }}>
@@ -42,6 +53,11 @@ export function RunHistory() {
               {' '}
               {run.status}, {count(run.stepCount, 'step')}, {new Date(run.createdAt).toLocaleString()}
             </span>{' '}
+            {run.judgement && (
+              <span className={`verdict verdict-${run.judgement.verdict}`} title={run.judgement.note}>
+                {run.judgement.verdict === 'good' ? 'good' : 'bad'}
+              </span>
+            )}{' '}
             {activeRunId && run.id !== activeRunId && (
               <>
                 <button aria-label={`Compare with the run on screen: ${run.task}`} title="Compare this run with the run on screen" onClick={() => void compareRuns(run.id, activeRunId)}>
