@@ -51,7 +51,6 @@ function TracePanel() {
       onReplay={startReplay}
       speed={speed}
       onSpeedChange={setReplaySpeed}
-      demosUrl={`${import.meta.env.BASE_URL}demos/index.json`}
     />
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { DemoEntry, StepwiseTrace } from '../core/trace/trace.ts';
+import { demoIndexUrl, loadDemo, loadDemoIndex } from './demos.ts';
 import { downloadText } from './download.ts';
 import { Menu } from './menu.tsx';
 
@@ -47,7 +48,7 @@ export interface TraceControlsProps {
   speed?: number;
   /** The speed was changed; a replay in progress should follow it. */
   onSpeedChange?: (speed: number) => void;
-  /** The demo list (default `/demos/index.json`); demo files are resolved next to it. */
+  /** The demo list (default the app's own, `demos/index.json` under its base URL); demo files are resolved next to it. */
   demosUrl?: string;
 }
 
@@ -81,7 +82,7 @@ export function TraceControls({
   onReplay,
   speed: controlledSpeed,
   onSpeedChange,
-  demosUrl = '/demos/index.json',
+  demosUrl = demoIndexUrl,
 }: TraceControlsProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [ownSpeed, setSpeed] = useState(1);
@@ -94,13 +95,8 @@ export function TraceControls({
 
   useEffect(() => {
     const controller = new AbortController();
-    fetch(demosUrl, { signal: controller.signal })
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const index = (await loadTrace()).parseDemoIndex(await response.json());
-        if (!index.ok) throw new Error(index.problems.join('; '));
-        setDemos(index.demos);
-      })
+    loadDemoIndex(demosUrl, controller.signal)
+      .then(setDemos)
       .catch((error: unknown) => {
         if (!controller.signal.aborted) setDemosProblem(`The demo list could not be loaded (${errorText(error)}).`);
       });
@@ -198,10 +194,7 @@ export function TraceControls({
 
   const openDemo = async (demo: DemoEntry) => {
     try {
-      const url = new URL(demo.file, new URL(demosUrl, document.baseURI));
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const result = (await loadTrace()).importTrace(await response.text());
+      const result = await loadDemo(demo, demosUrl);
       if (!result.ok) return setProblem({ title: `The demo "${demo.title}" is damaged:`, problems: result.problems });
       setProblem(null);
       setLoaded(result.trace);
