@@ -414,6 +414,11 @@ export function judgeRun(runId: string, change: { verdict?: 'good' | 'bad'; note
   store().updateRunSummary(runId, { judgement: verdict ? { verdict, ...(note ? { note } : {}), at: new Date().toISOString() } : undefined });
 }
 
+/** Marks a run private (it and its versions never go into training data), or not. */
+export function setRunPrivate(runId: string, isPrivate: boolean): void {
+  store().updateRunSummary(runId, { private: isPrivate ? true : undefined });
+}
+
 /** Takes the run off the screen (it stays in the history). */
 export function closeActiveRun(): void {
   if (live) stopRun();

@@ -13,6 +13,7 @@ const runSummarySchema = z.object({
   parentId: z.string().optional(),
   change: z.string().optional(),
   judgement: z.object({ verdict: z.enum(['good', 'bad']), note: z.string().max(10_000).optional(), at: z.string() }).optional(),
+  private: z.boolean().optional(),
 });
 
 /** The run history as read back from storage: entries that fail the schema are left out, not cast. */

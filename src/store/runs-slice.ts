@@ -36,6 +36,8 @@ export interface RunSummary {
   change?: string;
   /** The person's verdict on the run (Good / Bad), with an optional note. */
   judgement?: RunJudgement;
+  /** Marked private: the run and its versions never go into training data. */
+  private?: boolean;
 }
 
 /** Good or Bad on a run, as the person said it: the start of training data (issue 12). */
@@ -77,6 +79,8 @@ export interface RunsSlice {
   panelTab: PanelTab;
   /** Presenter mode (src/ui/presenter.tsx): large type, the step being played followed. */
   presenting: boolean;
+  /** The Export training data dialog is open. */
+  trainingExportOpen: boolean;
   /** Model download progress, 0..1, while an in-browser model loads. */
   modelProgress: { text: string; progress: number } | null;
   /** A problem to show above the plan (setup, load or connection). */
@@ -99,6 +103,7 @@ export interface RunsSlice {
   selectStep: (stepId: string | null) => void;
   showPanel: (tab: PanelTab) => void;
   setPresenting: (presenting: boolean) => void;
+  setTrainingExportOpen: (open: boolean) => void;
   setModelProgress: (progress: RunsSlice['modelProgress']) => void;
   setNotice: (notice: RunsSlice['notice']) => void;
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
@@ -124,6 +129,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   selectedStep: null,
   panelTab: 'graph',
   presenting: false,
+  trainingExportOpen: false,
   modelProgress: null,
   notice: null,
   replayStatus: 'idle',
@@ -181,6 +187,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   selectStep: (selectedStep) => set({ selectedStep }),
   showPanel: (panelTab) => set({ panelTab }),
   setPresenting: (presenting) => set({ presenting }),
+  setTrainingExportOpen: (trainingExportOpen) => set({ trainingExportOpen }),
   setModelProgress: (modelProgress) => set({ modelProgress }),
   setNotice: (notice) => set({ notice }),
   setReplayStatus: (replayStatus) => set({ replayStatus }),

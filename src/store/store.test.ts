@@ -5,6 +5,7 @@ import type { CustomToolDefinition } from '../../toolkit/custom-tool.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { defaultSettings } from './settings-slice.ts';
 import { migrate, useAppStore } from './store.ts';
+import type { RunSummary } from './runs-slice.ts';
 
 describe('store', () => {
   it('migrates version 0 state (no run index) and keeps settings', () => {
@@ -175,5 +176,43 @@ describe('judging runs', () => {
     expect(parseRunIndex([stored, { ...stored, id: 'x', judgement: { verdict: 'meh', at: '' } }])).toEqual([stored]);
     judgeRun('judged', { verdict: 'bad' });
     expect(judgement()).toBeUndefined();
+  });
+});
+
+describe('training data from the history', () => {
+  const run = (id: string, extra: Partial<RunSummary> = {}): RunSummary => ({ id, task: `task ${id}`, createdAt: `2026-12-02T00:00:0${id.length}Z`, status: 'done', stepCount: 2, ...extra });
+  const good = { verdict: 'good', at: '2026-12-02T00:00:00Z' } as const;
+  const bad = { verdict: 'bad', at: '2026-12-02T00:00:00Z' } as const;
+
+  it('picks every run judged good, each in its latest corrected version, and never a private one', async () => {
+    const { defaultTrainingRuns, trainingCandidates, isPrivateRun } = await import('./training-actions.ts');
+    const index: RunSummary[] = [
+      run('a', { judgement: good }),
+      // a's versions: the latest that was not judged bad stands for it.
+      run('ab', { parentId: 'a', change: '#E2 edited' }),
+      run('abc', { parentId: 'ab', change: '#E3 edited', judgement: bad }),
+      run('b', { judgement: bad }),
+      run('c'),
+      run('p', { judgement: good, private: true }),
+      run('pq', { parentId: 'p', judgement: good }),
+      run('r', { judgement: good, status: 'running' }),
+    ];
+    expect(defaultTrainingRuns(index)).toEqual(['ab']);
+    expect(trainingCandidates(index).map((entry) => entry.id)).toEqual(['a', 'ab', 'abc', 'b', 'c']);
+    // A version of a private run is private too.
+    expect(isPrivateRun(index, 'pq')).toBe(true);
+    expect(isPrivateRun(index, 'ab')).toBe(false);
+  });
+
+  it('keeps the private mark with the run in storage', async () => {
+    const { setRunPrivate } = await import('./run-actions.ts');
+    const { parseRunIndex } = await import('./run-index-schema.ts');
+    useAppStore.getState().addRunSummary(run('secret-run'));
+    setRunPrivate('secret-run', true);
+    const stored = useAppStore.getState().runIndex.find((entry) => entry.id === 'secret-run');
+    expect(stored?.private).toBe(true);
+    expect(parseRunIndex(JSON.parse(JSON.stringify([stored])))).toEqual([stored]);
+    setRunPrivate('secret-run', false);
+    expect(JSON.parse(JSON.stringify(useAppStore.getState().runIndex.find((entry) => entry.id === 'secret-run')))).not.toHaveProperty('private');
   });
 });

@@ -22,6 +22,7 @@ import { Workspace } from './workspace.tsx';
 // Settings and Tools load when they are first opened: neither is in the first load.
 const SettingsDialog = lazy(() => import('./settings-dialog.tsx').then((module) => ({ default: module.SettingsDialog })));
 const ToolkitDialog = lazy(() => import('./toolkit-dialog.tsx').then((module) => ({ default: module.ToolkitDialog })));
+const TrainingDialog = lazy(() => import('./training-dialog.tsx').then((module) => ({ default: module.TrainingDialog })));
 
 /** Opens the run on screen's plan in the editor; running it makes a version. */
 function EditPlanButton({ onEdit }: { onEdit: (target: PlanEditorTarget) => void }) {
@@ -45,6 +46,7 @@ function TracePanel() {
       onSendOtlp={sendActiveOtlp}
       onCopyLink={copyActiveRunLink}
       onExportReplayPage={exportActiveReplayPage}
+      onExportTrainingData={() => useAppStore.getState().setTrainingExportOpen(true)}
       canExport={activeRunId !== null}
       exportFileName={`stepwise-${activeRunId?.slice(0, 8) ?? 'trace'}.json`}
       onImport={openTrace}
@@ -89,6 +91,9 @@ export function App() {
   const [toolsOpen, setToolsOpen] = useState(false);
   const [toolsOpened, setToolsOpened] = useState(false);
   if (toolsOpen && !toolsOpened) setToolsOpened(true);
+  const trainingOpen = useAppStore((state) => state.trainingExportOpen);
+  const [trainingOpened, setTrainingOpened] = useState(false);
+  if (trainingOpen && !trainingOpened) setTrainingOpened(true);
   useEffect(() => {
     // Embedded, only the run the link carries is shown, never this browser's own history.
     void restoreAfterReload({ openLatest: !pageMode.embed }).then(() => {
@@ -196,6 +201,13 @@ export function App() {
         {toolsOpened && (
           <Suspense fallback={null}>
             <ToolkitDialog open={toolsOpen} onClose={() => setToolsOpen(false)} />
+          </Suspense>
+        )}
+      </PanelBoundary>
+      <PanelBoundary name="Export training data">
+        {trainingOpened && (
+          <Suspense fallback={null}>
+            <TrainingDialog open={trainingOpen} onClose={() => useAppStore.getState().setTrainingExportOpen(false)} />
           </Suspense>
         )}
       </PanelBoundary>

@@ -30,6 +30,7 @@ export function RunHistory() {
   const matches = (run: RunSummary) =>
     run.task.toLowerCase().includes(query.trim().toLowerCase()) && (judged === 'all' || (judged === 'none' ? run.judgement === undefined : run.judgement?.verdict === judged));
   const shown = withVersionsUnderParents(runs.filter(matches));
+  const openTrainingExport = useAppStore((state) => state.setTrainingExportOpen);
   return (
     <section className="panel" aria-label="History">
       <h2>History</h2>
@@ -41,6 +42,9 @@ export function RunHistory() {
           <option value="bad">Judged bad</option>
           <option value="none">Not judged</option>
         </select>
+        <button type="button" title="Datasets for fine-tuning from the runs you judged good" onClick={() => openTrainingExport(true)}>
+          Export training data
+        </button>
       </div>
       <ul className="history-list">
         {shown.map(({ run, depth }) => (
@@ -58,6 +62,13 @@ export function RunHistory() {
                 {run.judgement.verdict === 'good' ? 'good' : 'bad'}
               </span>
             )}{' '}
+            {run.private && (
+              <>
+                <span className="verdict" title="Never in training data">
+                  private
+                </span>{' '}
+              </>
+            )}
             {activeRunId && run.id !== activeRunId && (
               <>
                 <button aria-label={`Compare with the run on screen: ${run.task}`} title="Compare this run with the run on screen" onClick={() => void compareRuns(run.id, activeRunId)}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { judgeRun } from '../store/run-actions.ts';
+import { judgeRun, setRunPrivate } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
 /**
@@ -10,6 +10,7 @@ import { useAppStore } from '../store/store.ts';
 export function RunJudgementBar() {
   const runId = useAppStore((state) => state.activeRunId);
   const judgement = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.judgement);
+  const isPrivate = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.private === true);
   const ended = useAppStore((state) => state.activeRun !== null && !['idle', 'planning', 'running', 'solving'].includes(state.activeRun.status));
   const [note, setNote] = useState<{ runId: string | null; text: string } | null>(null);
   if (!runId || !ended) return null;
@@ -38,6 +39,9 @@ export function RunJudgementBar() {
           }}
         />
       )}
+      <label className="hint" title="A private run and its versions never go into training data">
+        <input type="checkbox" checked={isPrivate} onChange={(event) => setRunPrivate(runId, event.target.checked)} /> Private
+      </label>
     </section>
   );
 }

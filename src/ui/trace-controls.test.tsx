@@ -81,6 +81,16 @@ describe('TraceControls', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('IndexedDB is closed');
   });
 
+  it('with no run on screen, Export still offers Export training data (over the history) and only that', () => {
+    const onExportTrainingData = vi.fn();
+    setup({ canExport: false, onExportTrainingData, onExportOtlp: vi.fn(async () => '{}') });
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    expect(screen.getByRole('menuitem', { name: 'JSON trace' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('menuitem', { name: 'OpenTelemetry' })).toHaveProperty('disabled', true);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Export training data' }));
+    expect(onExportTrainingData).toHaveBeenCalledTimes(1);
+  });
+
   it('Export is a menu: it opens on a click or ArrowDown, moves with the arrow keys and closes on Escape', () => {
     setup({ onExportOtlp: vi.fn(async () => '{}') });
     const button = screen.getByRole('button', { name: 'Export' });

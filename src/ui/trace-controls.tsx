@@ -38,6 +38,8 @@ export interface TraceControlsProps {
   onExportReplayPage?: () => Promise<{ ok: true; html: string } | { ok: false; message: string; hint?: string }>;
   /** Copies a link that carries the run on screen (Export → Copy link); says how it went, with the link when it could not be copied. */
   onCopyLink?: () => Promise<{ ok: boolean; message: string; hint?: string; link?: string }>;
+  /** Opens the Export training data dialog (over the history, so offered with no run on screen); absent: not offered. */
+  onExportTrainingData?: () => void;
   /** The downloaded file's name (default `stepwise-trace.json`). */
   exportFileName?: string;
   /** A trace file was opened and is valid: show it. */
@@ -78,6 +80,7 @@ export function TraceControls({
   onSendOtlp,
   onCopyLink,
   onExportReplayPage,
+  onExportTrainingData,
   onImport,
   onReplay,
   speed: controlledSpeed,
@@ -215,17 +218,26 @@ export function TraceControls({
       <Menu
         label="Export"
         title="Save or send the run on screen (API keys and tokens are removed)"
-        disabled={!canExport}
+        disabled={!canExport && !onExportTrainingData}
         sections={[
           {
+            ...(onExportTrainingData ? { label: 'The run on screen' } : {}),
             items: [
-              { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', onSelect: () => void exportRun() },
-              ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', onSelect: () => void exportOtlp() }] : []),
-              ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', onSelect: () => void sendOtlp() }] : []),
-              ...(onExportReplayPage ? [{ label: 'Replay page', title: 'Save one .html file that replays this run anywhere, from disk, with no network', onSelect: () => void exportReplayPage() }] : []),
-              ...(onCopyLink ? [{ label: 'Copy link', title: 'Copy a link that replays this run: the run travels in the link, no server sees it', onSelect: () => void copyLink() }] : []),
+              { label: 'JSON trace', title: 'Save the run as a trace file that Stepwise imports and replays', disabled: !canExport, onSelect: () => void exportRun() },
+              ...(onExportOtlp ? [{ label: 'OpenTelemetry', title: 'Save the run as OTLP JSON (GenAI spans) for Phoenix, Langfuse or a Collector', disabled: !canExport, onSelect: () => void exportOtlp() }] : []),
+              ...(onSendOtlp ? [{ label: 'Send to OTLP endpoint', title: 'Post the run to the OTLP/HTTP endpoint set in Settings', disabled: !canExport, onSelect: () => void sendOtlp() }] : []),
+              ...(onExportReplayPage ? [{ label: 'Replay page', title: 'Save one .html file that replays this run anywhere, from disk, with no network', disabled: !canExport, onSelect: () => void exportReplayPage() }] : []),
+              ...(onCopyLink ? [{ label: 'Copy link', title: 'Copy a link that replays this run: the run travels in the link, no server sees it', disabled: !canExport, onSelect: () => void copyLink() }] : []),
             ],
           },
+          ...(onExportTrainingData
+            ? [
+                {
+                  label: 'Runs in History',
+                  items: [{ label: 'Export training data', title: 'Datasets for fine-tuning from the runs you judged good: planner, solver and tool-caller records', onSelect: onExportTrainingData }],
+                },
+              ]
+            : []),
         ]}
       />
       <Menu

@@ -182,13 +182,16 @@ export function buildTrainingSet(runs: readonly TrainingRun[], options: Training
 
     // The planner: the prompt it received, the plan as corrected.
     const received = plannerPrompt(run);
+    let planErrors: string | undefined;
     if (state.steps.length === 0) leaveOut('plan', state.plan.error ? `the planner failed: ${state.plan.error.message}` : 'the run has no plan');
     else if (!received) leaveOut('plan', 'no planner request was recorded for this run or the run it was corrected from (a trace from before calls were recorded, or a plan written by hand)');
     else {
       const plan = formatPlanText(state.steps);
       const parsed = parsePlan(plan, toolNames);
-      if (parsed.errors.length > 0) leaveOut('plan', `the plan has ${parsed.errors.length === 1 ? 'an error' : `${parsed.errors.length} errors`}: ${parsed.errors.map((error) => error.message).join('; ')}`);
-      else {
+      if (parsed.errors.length > 0) {
+        planErrors = `the plan has ${parsed.errors.length === 1 ? 'an error' : `${parsed.errors.length} errors`}: ${parsed.errors.map((error) => error.message).join('; ')}`;
+        leaveOut('plan', planErrors);
+      } else {
         const example = { runId: run.id, prompt: prompt(received), plan: text(plan) };
         if (isNew(['planner', example.prompt, example.plan])) set.planner.push(example);
       }
@@ -216,6 +219,7 @@ export function buildTrainingSet(runs: readonly TrainingRun[], options: Training
     // The solver: the prompt it received (the parent's, when the answer was kept), its answer.
     const answerPrompt = solverPrompt(run);
     if (state.answer.status !== 'done' || state.answer.text.trim() === '') leaveOut('answer', `the run has no answer (it ended ${state.status})`);
+    else if (planErrors) leaveOut('answer', 'it answers a plan with errors');
     else if (!answerPrompt) leaveOut('answer', 'no solver request was recorded for this run');
     else {
       const example = { runId: run.id, prompt: prompt(answerPrompt), answer: text(state.answer.text) };

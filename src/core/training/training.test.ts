@@ -124,6 +124,9 @@ describe('training examples from runs', () => {
     const planReason = set.leftOut.find((entry) => entry.part === 'plan')?.reason;
     expect(planReason).toMatch(/^the plan has 2 errors: /);
     expect(planReason).toContain('search_web');
+    // The answer to a broken plan is no example either.
+    expect(set.solver).toEqual([]);
+    expect(set.leftOut.find((entry) => entry.part === 'answer')?.reason).toBe('it answers a plan with errors');
 
     // A call that no longer fits its tool's schema (the tool changed since) is left out with the schema's complaint.
     const state = await run({ runId: 'plain' });
