@@ -13,7 +13,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`no axe violations in ${scheme} mode: first open, after a run, with Settings open, with the approval dialog open`, async ({ page }) => {
+  test(`no axe violations in ${scheme} mode: first open, after a run, with Settings open, with the approval dialog open, with Export training data open`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
     await scriptPlanner({
       rules: [
@@ -38,5 +38,16 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
     expect(await violations(page), 'Settings open').toEqual([]);
+    await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Close' }).click();
+
+    // Export training data, over the run judged good, with what was left out shown.
+    await page.getByRole('region', { name: 'Judge this run' }).getByRole('button', { name: 'Good' }).click();
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByRole('menuitem', { name: 'Export training data' }).click();
+    const training = page.getByRole('dialog', { name: 'Export training data' });
+    await expect(training.getByRole('button', { name: 'Download' })).toBeEnabled();
+    await training.getByText(/^Left out/).click();
+    await training.getByText('Preview').click();
+    expect(await violations(page), 'Export training data open').toEqual([]);
   });
 }

@@ -46,7 +46,7 @@ test('planner eval: five tasks on two presets give a table with the right counts
   for (const preset of ['Default', 'Brief']) {
     const row = summary.getByRole('row', { name: new RegExp(`· ${preset}$`) });
     // Parsed, mean steps (1+3+1+1+1)/5, mean width (1+2+1+1+1)/5, tools, recall 1 of 2 expected.
-    await expect(row.getByRole('cell')).toHaveText(['4/5', '1.4', '1.2', 'search_wiki 4, llm 1, no_such_tool 1', /\d+/, /\d+/, /\d+/, '50%']);
+    await expect(row.getByRole('cell')).toHaveText(['4/5', '1.4', '1.2', 'search_wiki 4, llm 1, no_such_tool 1', /\d+/, /\d+/, /\d+/, '50%', '–', '–', '–']);
   }
   // Plan only: the planner was asked ten times, five of them with the Brief preset; no solver.
   const bodies = (await plannerRequests()).map((request) => JSON.stringify(request.body ?? ''));

@@ -150,4 +150,22 @@ test('run, correct a step, mark Good, and export each training format; a run wit
   await expect(dialog.getByRole('checkbox', { checked: true })).toHaveCount(1);
   await expect(dialog).toContainText('1 private run not offered');
   await expect(dialog.getByRole('group', { name: /^Runs/ })).not.toContainText('#E2 edited');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The bundle read back by the planner eval: the exported plan is the gold plan. The planner
+  // writes its original plan again (#E2 uncorrected): same tools and structure, not exact.
+  await page.goto('/?view=planner-eval');
+  await page.getByLabel('Tasks file').setInputFiles({ name: bundle.name, mimeType: 'application/zip', buffer: bundle.bytes });
+  await expect(page.getByRole('status').filter({ hasText: bundle.name })).toContainText('1 task; 3 tool-caller records left for the tool-caller eval');
+  await expect(page.getByText('1 task, 1 with a gold plan')).toBeVisible();
+  await page.getByRole('button', { name: 'Run the eval' }).click();
+  await expect(page.getByText('1 of 1 plans')).toBeVisible();
+  const row = page.getByRole('table', { name: 'Planner eval summary' }).getByRole('row', { name: /Default$/ });
+  await expect(row.getByRole('cell').filter({ hasText: /^\d+\/1$/ })).toHaveText(['1/1', '0/1', '1/1', '1/1']);
+
+  // The tool-caller records as cases of the tool-calling eval.
+  await page.goto('/eval.html');
+  await page.getByLabel('Cases file').setInputFiles({ name: toolCaller.name, mimeType: 'application/jsonl', buffer: toolCaller.bytes });
+  await expect(page.getByRole('status').filter({ hasText: 'cases from' })).toHaveText('3 cases from stepwise-tool-caller.jsonl.');
+  await expect(page.getByRole('spinbutton', { name: 'Cases' })).toHaveValue('3');
 });

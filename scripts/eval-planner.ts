@@ -3,7 +3,9 @@
 //
 //   npm run eval:planner -- --url http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B --tasks tasks.txt
 //
-// Tasks: one per line, or JSON Lines {"task": "…", "expectedTools": ["search_wiki"]}.
+// Tasks: one per line, or JSON Lines {"task": "…", "expectedTools": ["search_wiki"], "goldPlan": "…"},
+// or training data from Export training data (Alpaca JSON, chat JSONL, the LLaMA-Factory .zip):
+// its planner records become tasks whose plans are compared with the exported (gold) plans.
 // Options: --api-key KEY (or STEPWISE_API_KEY), --structured-output json_schema|json_object|none,
 // --presets FILE (a prompts file exported from Settings → Prompts; every preset in it is tried,
 // with Default), --concurrency N (default 2), --csv FILE, --json FILE (every plan's figures).
@@ -14,7 +16,8 @@ import { createOpenAIEngine } from '../src/core/llm/openai-engine.ts';
 import { defaultPresetName, defaultTemplates, type PromptPreset } from '../src/core/prompts/templates.ts';
 import { importPresets } from '../src/core/prompts/presets-file.ts';
 import { formatSummaryTable } from '../src/eval/planner-eval-table.ts';
-import { measuresToCsv, parseTaskList, runPlannerEval, summarise } from '../src/eval/planner-eval.ts';
+import { measuresToCsv, runPlannerEval, summarise } from '../src/eval/planner-eval.ts';
+import { readEvalFile } from '../src/eval/dataset-import.ts';
 
 const usage =
   'Usage: npm run eval:planner -- --url <base URL ending in /v1> --model <model> --tasks FILE [--api-key KEY] [--structured-output json_schema|json_object|none] [--presets FILE] [--concurrency N] [--csv FILE] [--json FILE]';
@@ -49,7 +52,7 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(2);
 }
 
-const { tasks, problems } = parseTaskList(readFileSync(values.tasks, 'utf8'));
+const { tasks, problems } = readEvalFile(values.tasks, readFileSync(values.tasks));
 for (const problem of problems) console.error(`${values.tasks}: ${problem} (left out)`);
 if (tasks.length === 0) {
   console.error(`${values.tasks} has no tasks.`);

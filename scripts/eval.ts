@@ -4,14 +4,16 @@
 //
 // Options: --api-key KEY (or STEPWISE_API_KEY), --structured-output json_schema|json_object|none,
 // --repair (one repair round, as the distributor does), --cases N (the first N cases),
-// --json FILE (write the full report), --verbose (one line per case).
-import { writeFileSync } from 'node:fs';
+// --cases-file FILE (tool-caller records from Export training data, .jsonl or the LLaMA-Factory
+// .zip, instead of the built-in cases), --json FILE (write the full report), --verbose (one line per case).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createOpenAIEngine } from '../src/core/llm/openai-engine.ts';
 import { evalCases } from '../src/eval/cases.ts';
+import { readEvalFile } from '../src/eval/dataset-import.ts';
 import { formatEvalTable, runEval } from '../src/eval/run-eval.ts';
 
-const usage = 'Usage: npx tsx scripts/eval.ts --url <base URL ending in /v1> --model <model> [--api-key KEY] [--structured-output json_schema|json_object|none] [--repair] [--cases N] [--json FILE] [--verbose]';
+const usage = 'Usage: npx tsx scripts/eval.ts --url <base URL ending in /v1> --model <model> [--api-key KEY] [--structured-output json_schema|json_object|none] [--repair] [--cases N] [--cases-file FILE] [--json FILE] [--verbose]';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     'structured-output': { type: 'string', default: 'json_schema' },
     repair: { type: 'boolean', default: false },
     cases: { type: 'string' },
+    'cases-file': { type: 'string' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -36,7 +39,18 @@ if (structuredOutput !== 'json_schema' && structuredOutput !== 'json_object' && 
   console.error(`--structured-output must be json_schema, json_object or none, not ${structuredOutput}.`);
   process.exit(2);
 }
-const limit = values.cases === undefined ? evalCases.length : Number(values.cases);
+let suite = evalCases;
+if (values['cases-file']) {
+  const file = values['cases-file'];
+  const loaded = readEvalFile(file, readFileSync(file));
+  for (const problem of loaded.problems) console.error(`${file}: ${problem} (left out)`);
+  if (loaded.cases.length === 0) {
+    console.error(`${file} has no tool-caller records.`);
+    process.exit(2);
+  }
+  suite = loaded.cases;
+}
+const limit = values.cases === undefined ? suite.length : Number(values.cases);
 if (!Number.isInteger(limit) || limit < 1) {
   console.error('--cases must be a positive whole number.');
   process.exit(2);
@@ -49,7 +63,7 @@ const engine = createOpenAIEngine({
   structuredOutput,
   label: values.model,
 });
-const cases = evalCases.slice(0, limit);
+const cases = suite.slice(0, limit);
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 

@@ -21,8 +21,8 @@ export interface EvalToolDefinition {
 export interface EvalCase {
   /** Stable, kebab-case. */
   id: string;
-  /** `seed`: the seed project's tools; `unseen`: tools no model has seen in training. */
-  category: 'seed' | 'unseen';
+  /** `seed`: the seed project's tools; `unseen`: tools no model has seen in training; `imported`: from a training-data file. */
+  category: 'seed' | 'unseen' | 'imported';
   /** The step as the planner wrote it: `Plan: <thought>` then `#E = <tool>[<input>]`. */
   step: { thought: string; tool: string; input: string };
   /** Evidence of earlier steps, substituted into the input as the scheduler does. */

@@ -3,7 +3,9 @@ import { detectCapabilities, type Capabilities } from '../engines/capabilities.t
 import { ggufCatalog, recommendModel, webLLMCatalog } from '../engines/model-catalog.ts';
 import { classifyModelError } from '../engines/model-errors.ts';
 import type { ModelLoadProgress } from '../engines/types.ts';
-import { evalCases } from './cases.ts';
+import { evalCases, type EvalCase } from './cases.ts';
+import { readEvalFile } from './dataset-import.ts';
+import { downloadText } from '../ui/download.ts';
 import { createEvalEngine, type EvalEngineChoice } from './eval-engines.ts';
 import { runEval, type EvalReport } from './run-eval.ts';
 
@@ -50,7 +52,25 @@ export function EvalPage() {
   const [apiKey, setApiKey] = useState('');
   const [structuredOutput, setStructuredOutput] = useState<'json_schema' | 'json_object' | 'none'>('json_schema');
   const [repair, setRepair] = useState(false);
+  // The built-in cases, or cases loaded from a training-data file (Export training data).
+  const [loaded, setLoaded] = useState<{ name: string; cases: EvalCase[]; note: string } | null>(null);
+  const suite = loaded?.cases ?? evalCases;
   const [caseCount, setCaseCount] = useState(evalCases.length);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  async function loadCases(file: File) {
+    const set = readEvalFile(file.name, new Uint8Array(await file.arrayBuffer()));
+    const problems = set.problems.length > 0 ? ` ${set.problems.length} unreadable: ${set.problems.slice(0, 3).join('; ')}${set.problems.length > 3 ? '; …' : ''}.` : '';
+    if (set.cases.length === 0) {
+      setLoaded(null);
+      setCaseCount(evalCases.length);
+      setPhase({ status: 'failed', message: `${file.name} has no tool-caller records (a tool-caller JSONL or a LLaMA-Factory bundle from Export training data has them).${problems}` });
+      return;
+    }
+    setLoaded({ name: file.name, cases: set.cases, note: problems });
+    setCaseCount(set.cases.length);
+    setPhase({ status: 'idle' });
+  }
   const [phase, setPhase] = useState<Phase>({ status: 'idle' });
   const [rows, setRows] = useState<EvalRow[]>([]);
   const controller = useRef<AbortController | null>(null);
@@ -82,7 +102,7 @@ export function EvalPage() {
     try {
       evalEngine = await createEvalEngine(choice, (progress) => setPhase((current) => (current.status === 'loading' ? { status: 'loading', progress } : current)));
       const { loadTimeMs } = await evalEngine.load();
-      const cases = evalCases.slice(0, Math.max(1, Math.min(evalCases.length, caseCount)));
+      const cases = suite.slice(0, Math.max(1, Math.min(suite.length, caseCount)));
       setPhase({ status: 'running', done: 0, total: cases.length, valid: 0 });
       let valid = 0;
       const report = await runEval(evalEngine.engine, cases, {
@@ -109,12 +129,7 @@ export function EvalPage() {
   }
 
   function download() {
-    const blob = new Blob([`${JSON.stringify(rows.map((row) => row.report), null, 2)}\n`], { type: 'application/json' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = 'stepwise-eval.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    downloadText(`${JSON.stringify(rows.map((row) => row.report), null, 2)}\n`, 'stepwise-eval.json');
   }
 
   return (
@@ -172,7 +187,39 @@ export function EvalPage() {
           </>
         )}
         <label htmlFor="eval-case-count">Cases</label>
-        <input id="eval-case-count" type="number" min={1} max={evalCases.length} value={caseCount} onChange={(event) => setCaseCount(Number(event.target.value) || evalCases.length)} />
+        <input id="eval-case-count" type="number" min={1} max={suite.length} value={caseCount} onChange={(event) => setCaseCount(Number(event.target.value) || suite.length)} />
+        <span />
+        <span className="controls">
+          <button type="button" onClick={() => fileInput.current?.click()} title="Tool-caller records from Export training data (.jsonl, or the LLaMA-Factory .zip)">
+            Load cases
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".jsonl,.json,.zip"
+            aria-label="Cases file"
+            hidden
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void loadCases(file);
+            }}
+          />
+          {loaded && (
+            <button
+              type="button"
+              onClick={() => {
+                setLoaded(null);
+                setCaseCount(evalCases.length);
+              }}
+            >
+              Use the built-in cases
+            </button>
+          )}
+          <span className="hint" role="status">
+            {loaded ? `${loaded.cases.length} cases from ${loaded.name}.${loaded.note}` : `${evalCases.length} built-in cases.`}
+          </span>
+        </span>
         <span />
         <label>
           <input type="checkbox" checked={repair} onChange={(event) => setRepair(event.target.checked)} /> One repair round, as the distributor does

@@ -20,6 +20,9 @@ export function summaryColumns(summary: ConfigurationSummary): Record<string, st
     'First step (ms)': figure(summary.medianFirstStepMs, 0),
     'Plan (ms)': figure(summary.medianPlanMs, 0),
     Recall: summary.meanRecall === undefined ? '–' : `${(summary.meanRecall * 100).toFixed(0)}%`,
+    'Gold: exact': summary.gold ? `${summary.gold.exact}/${summary.gold.tasks}` : '–',
+    'Gold: same tools': summary.gold ? `${summary.gold.sameTools}/${summary.gold.tasks}` : '–',
+    'Gold: same structure': summary.gold ? `${summary.gold.sameStructure}/${summary.gold.tasks}` : '–',
   };
 }
 

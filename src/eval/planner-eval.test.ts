@@ -66,7 +66,7 @@ describe('runPlannerEval', () => {
     expect(two?.planMs).toBeGreaterThanOrEqual(0);
 
     const csv = measuresToCsv(measures, new Map(configurations.map((configuration) => [configuration.id, configuration.label])));
-    expect(csv.split('\n')[0]).toBe('configuration,task,parsed,steps,width,tools,plan_tokens,first_step_ms,plan_ms,recall,problem,run_id');
+    expect(csv.split('\n')[0]).toBe('configuration,task,parsed,steps,width,tools,plan_tokens,first_step_ms,plan_ms,recall,gold_exact,gold_same_tools,gold_same_structure,problem,run_id');
     expect(csv.split('\n')).toHaveLength(12);
   });
 

@@ -4,6 +4,7 @@ import type { PromptPreset } from '../core/prompts/templates.ts';
 import type { RunEvent } from '../core/run/events.ts';
 import { replayEvents, type RunState } from '../core/run/run-state.ts';
 import type { Tool } from '../core/tools/types.ts';
+import { parsePlan } from '../core/plan/plan-parser.ts';
 
 /**
  * The planner eval: many tasks, one or more configurations (a planner endpoint and model × a
@@ -12,10 +13,14 @@ import type { Tool } from '../core/tools/types.ts';
  * The figures per configuration are how a person picks a planner model and a prompt.
  */
 
-/** One task; `expectedTools` (optional) are the tools a good plan uses. */
+/**
+ * One task; `expectedTools` (optional) are the tools a good plan uses; `goldPlan` (optional) a
+ * plan known to be right (exported training data), which plans are compared with.
+ */
 export interface EvalTask {
   task: string;
   expectedTools?: string[];
+  goldPlan?: string;
 }
 
 /**
@@ -36,13 +41,15 @@ export function parseTaskList(text: string): { tasks: EvalTask[]; problems: stri
     } catch {
       return void problems.push(`line ${index + 1}: not valid JSON`);
     }
-    const record = value as { task?: unknown; expectedTools?: unknown; expected_tools?: unknown };
+    const record = value as { task?: unknown; expectedTools?: unknown; expected_tools?: unknown; goldPlan?: unknown; gold_plan?: unknown };
     const expected = record.expectedTools ?? record.expected_tools;
+    const gold = record.goldPlan ?? record.gold_plan;
     if (typeof record.task !== 'string' || record.task.trim() === '') return void problems.push(`line ${index + 1}: needs a "task" string`);
     if (expected !== undefined && !(Array.isArray(expected) && expected.every((tool) => typeof tool === 'string'))) {
       return void problems.push(`line ${index + 1}: "expectedTools" must be a list of tool names`);
     }
-    tasks.push({ task: record.task.trim(), ...(expected === undefined ? {} : { expectedTools: expected as string[] }) });
+    if (gold !== undefined && typeof gold !== 'string') return void problems.push(`line ${index + 1}: "goldPlan" must be the plan as text`);
+    tasks.push({ task: record.task.trim(), ...(expected === undefined ? {} : { expectedTools: expected as string[] }), ...(gold ? { goldPlan: gold } : {}) });
   });
   return { tasks, problems };
 }
@@ -75,8 +82,42 @@ export interface PlanMeasure {
   planMs?: number;
   /** Share of the expected tools the plan used (absent without expected tools). */
   recall?: number;
+  /** How the plan compares with the task's gold plan (absent without one). */
+  gold?: GoldComparison;
   /** Blocking problems or the failure, for the table. */
   problem?: string;
+}
+
+/** A plan against a gold plan: the same steps exactly, the same tools, the same dependency structure. */
+export interface GoldComparison {
+  /** Same steps in the same order: variable, tool and input (white space aside). */
+  exact: boolean;
+  /** The same tools, each as many times. */
+  sameTools: boolean;
+  /** The same number of steps, each needing the same earlier steps (by position). */
+  sameStructure: boolean;
+}
+
+type ComparedStep = { id: string; tool: string; input: string; deps: readonly string[] };
+
+export function compareWithGold(steps: readonly ComparedStep[], gold: readonly ComparedStep[]): GoldComparison {
+  const squash = (text: string) => text.trim().replace(/\s+/g, ' ');
+  const tools = (list: readonly ComparedStep[]) => list.map((step) => step.tool.toLowerCase()).sort().join(' ');
+  const shape = (list: readonly ComparedStep[]) => {
+    const position = new Map(list.map((step, index) => [step.id, index]));
+    return JSON.stringify(list.map((step) => step.deps.map((dep) => position.get(dep) ?? -1).sort((a, b) => a - b)));
+  };
+  return {
+    exact: steps.length === gold.length && steps.every((step, index) => step.id === gold[index]?.id && step.tool === gold[index]?.tool && squash(step.input) === squash(gold[index]?.input ?? '')),
+    sameTools: tools(steps) === tools(gold),
+    sameStructure: steps.length === gold.length && shape(steps) === shape(gold),
+  };
+}
+
+/** The gold plan's steps, read with the tool names it uses (a gold plan is right by definition). */
+function goldSteps(plan: string): ComparedStep[] {
+  const names = [...plan.matchAll(/#E\d+\s*=\s*([\w.-]+)\s*\[/g)].map((match) => match[1] as string);
+  return parsePlan(plan, [...new Set(names)]).steps;
 }
 
 /** The widest layer when each step sits one layer below the deepest step it needs. */
@@ -127,6 +168,7 @@ export function measurePlan(events: readonly RunEvent[], task: EvalTask): Omit<P
     const used = new Set(tools.map((tool) => tool.toLowerCase()));
     measure.recall = task.expectedTools.filter((tool) => used.has(tool.toLowerCase())).length / task.expectedTools.length;
   }
+  if (task.goldPlan) measure.gold = compareWithGold(state.steps, goldSteps(task.goldPlan));
   const problem = state.plan.error?.message ?? state.plan.errors[0]?.message ?? state.steps.find((step) => step.planErrors.length > 0)?.planErrors[0]?.message ?? state.error?.message;
   if (!parsed && problem) measure.problem = problem;
   else if (!parsed && state.steps.length === 0) measure.problem = 'no steps';
@@ -148,6 +190,8 @@ export interface ConfigurationSummary {
   medianPlanMs?: number;
   /** Over the tasks that name expected tools. */
   meanRecall?: number;
+  /** Over the tasks with a gold plan: how many there were, and how many plans matched it each way. */
+  gold?: { tasks: number; exact: number; sameTools: number; sameStructure: number };
 }
 
 const mean = (values: readonly number[]) => (values.length === 0 ? undefined : values.reduce((total, value) => total + value, 0) / values.length);
@@ -179,6 +223,15 @@ export function summarise(configuration: Pick<EvalConfiguration, 'id' | 'label'>
   if (firstStep !== undefined) summary.medianFirstStepMs = firstStep;
   if (planMs !== undefined) summary.medianPlanMs = planMs;
   if (recall !== undefined) summary.meanRecall = recall;
+  const golds = own.flatMap((measure) => (measure.gold ? [measure.gold] : []));
+  if (golds.length > 0) {
+    summary.gold = {
+      tasks: golds.length,
+      exact: golds.filter((gold) => gold.exact).length,
+      sameTools: golds.filter((gold) => gold.sameTools).length,
+      sameStructure: golds.filter((gold) => gold.sameStructure).length,
+    };
+  }
   return summary;
 }
 
@@ -254,7 +307,7 @@ export function measuresToCsv(measures: readonly PlanMeasure[], labels: Readonly
     const text = value === undefined ? '' : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  const header = ['configuration', 'task', 'parsed', 'steps', 'width', 'tools', 'plan_tokens', 'first_step_ms', 'plan_ms', 'recall', 'problem', 'run_id'];
+  const header = ['configuration', 'task', 'parsed', 'steps', 'width', 'tools', 'plan_tokens', 'first_step_ms', 'plan_ms', 'recall', 'gold_exact', 'gold_same_tools', 'gold_same_structure', 'problem', 'run_id'];
   const rows = measures.map((measure) =>
     [
       labels.get(measure.configurationId) ?? measure.configurationId,
@@ -267,6 +320,9 @@ export function measuresToCsv(measures: readonly PlanMeasure[], labels: Readonly
       measure.firstStepMs === undefined ? undefined : Math.round(measure.firstStepMs),
       measure.planMs === undefined ? undefined : Math.round(measure.planMs),
       measure.recall === undefined ? undefined : measure.recall.toFixed(3),
+      measure.gold?.exact,
+      measure.gold?.sameTools,
+      measure.gold?.sameStructure,
       measure.problem,
       measure.runId,
     ]

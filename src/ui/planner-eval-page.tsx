@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { summaryColumns } from '../eval/planner-eval-table.ts';
 import { count } from './format.ts';
-import { measuresToCsv, parseTaskList, summarise, type PlanMeasure } from '../eval/planner-eval.ts';
+import { measuresToCsv, parseTaskList, summarise, type GoldComparison, type PlanMeasure } from '../eval/planner-eval.ts';
+import { readEvalFile, taskListText } from '../eval/dataset-import.ts';
 import { configurationLabel, currentPromptsName, evalPresets, runEvalFromPage, type EvalConfigurationInput } from '../store/planner-eval-actions.ts';
 import { currentPrompts } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
@@ -15,6 +16,14 @@ const exampleTasks = [
 ].join('\n');
 
 let nextId = 1;
+
+/** How a plan compares with its gold plan, in words. */
+function goldText(gold: GoldComparison | undefined): string {
+  if (!gold) return '–';
+  if (gold.exact) return 'exact';
+  const same = [gold.sameTools && 'same tools', gold.sameStructure && 'same structure'].filter(Boolean);
+  return same.length > 0 ? same.join(', ') : 'different';
+}
 
 /**
  * The planner eval page: tasks (pasted or from a file), configurations (a planner endpoint and
@@ -45,7 +54,21 @@ function PlannerEval() {
   const [labels, setLabels] = useState<Map<string, string>>(new Map());
   const [controller, setController] = useState<AbortController | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [imported, setImported] = useState<string | null>(null);
   const parsed = useMemo(() => parseTaskList(tasksText), [tasksText]);
+  const goldCount = parsed.tasks.filter((task) => task.goldPlan).length;
+
+  /** A task list, or training data (Export training data's files, a LLaMA-Factory .zip): its planner records become tasks with gold plans. */
+  const importFile = async (file: File) => {
+    const set = readEvalFile(file.name, new Uint8Array(await file.arrayBuffer()));
+    setTasksText(taskListText(set.tasks));
+    const notes = [
+      set.cases.length > 0 ? `${count(set.cases.length, 'tool-caller record')} left for the tool-caller eval (eval.html)` : '',
+      set.skipped > 0 ? `${count(set.skipped, 'solver record')} skipped` : '',
+      set.problems.length > 0 ? `${count(set.problems.length, 'record')} unreadable: ${set.problems.slice(0, 3).join('; ')}${set.problems.length > 3 ? '; …' : ''}` : '',
+    ].filter(Boolean);
+    setImported(`${file.name}: ${count(set.tasks.length, 'task')}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}.`);
+  };
   const running = controller !== null;
 
   const update = (id: string, change: Partial<EvalConfigurationInput>) => setConfigurations((list) => list.map((item) => (item.id === id ? { ...item, ...change } : item)));
@@ -96,7 +119,7 @@ function PlannerEval() {
       </p>
       <section className="panel" aria-label="Tasks">
         <h2>Tasks</h2>
-        <label htmlFor="eval-tasks">Tasks (one per line, or JSON Lines with optional "expectedTools")</label>
+        <label htmlFor="eval-tasks">Tasks (one per line, or JSON Lines with optional "expectedTools" and "goldPlan")</label>
         <textarea id="eval-tasks" className="mono" rows={6} value={tasksText} placeholder={exampleTasks} onChange={(event) => setTasksText(event.target.value)} style={{ width: '100%' }} />
         <div className="controls">
           <button type="button" onClick={() => fileInput.current?.click()}>
@@ -105,20 +128,28 @@ function PlannerEval() {
           <input
             ref={fileInput}
             type="file"
-            accept=".txt,.jsonl,.json,text/plain"
+            accept=".txt,.jsonl,.json,.zip,text/plain"
             aria-label="Tasks file"
             hidden
             onChange={(event) => {
               const file = event.target.files?.[0];
               event.target.value = '';
-              if (file) void file.text().then(setTasksText);
+              if (file) void importFile(file);
             }}
           />
           <button type="button" onClick={() => setTasksText(exampleTasks)}>
             Use the examples
           </button>
-          <span className="hint">{count(parsed.tasks.length, 'task')}</span>
+          <span className="hint">
+            {count(parsed.tasks.length, 'task')}
+            {goldCount > 0 && `, ${goldCount} with a gold plan`}
+          </span>
         </div>
+        {imported && (
+          <p className="hint" role="status">
+            {imported}
+          </p>
+        )}
         {parsed.problems.length > 0 && (
           <ul className="error" aria-label="Problems in the task list">
             {parsed.problems.map((text) => (
@@ -231,6 +262,7 @@ function PlannerEval() {
                       <th scope="col">Width</th>
                       <th scope="col">Tools</th>
                       <th scope="col">Plan (ms)</th>
+                      <th scope="col">Against the gold plan</th>
                       <th scope="col">Run</th>
                     </tr>
                   </thead>
@@ -246,6 +278,7 @@ function PlannerEval() {
                           <td>{measure.width}</td>
                           <td>{measure.tools.join(', ')}</td>
                           <td>{measure.planMs === undefined ? '–' : Math.round(measure.planMs)}</td>
+                          <td>{goldText(measure.gold)}</td>
                           <td>
                             <a href={`./?run=${encodeURIComponent(measure.runId)}`} target="_blank" rel="noopener">
                               Open

@@ -109,7 +109,7 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
         {candidates.length === 0 ? (
           <p className="hint">No finished runs yet. Run a task, correct what needs it, and mark the run Good.</p>
         ) : (
-          <ul className="training-runs">
+          <ul className="training-runs" tabIndex={0} aria-label="Runs to export">
             {candidates.map((run) => (
               <RunChoice key={run.id} run={run} checked={selected.includes(run.id)} onChange={(checked) => toggle(run.id, checked)} />
             ))}
@@ -140,7 +140,7 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
             {set.leftOut.length > 0 && (
               <details>
                 <summary>Left out: {count(set.leftOut.length, 'record')}</summary>
-                <ul className="training-left-out">
+                <ul className="training-left-out" tabIndex={0} aria-label="Left out">
                   {set.leftOut.map((entry, index) => (
                     <li key={`${entry.runId}-${entry.part}-${index}`}>
                       <strong>{entry.task.length > 60 ? `${entry.task.slice(0, 60)}…` : entry.task}</strong>, {entry.part}: {entry.reason}
@@ -152,7 +152,7 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
             {records > 0 && (
               <details>
                 <summary>Preview</summary>
-                <pre className="training-preview">{preview(set, format)}</pre>
+                <pre className="training-preview" tabIndex={0} aria-label="Preview of the file">{preview(set, format)}</pre>
               </details>
             )}
           </>
