@@ -12,7 +12,8 @@ const isolationHeaders = {
 export default defineConfig({
   plugins: [react()],
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
-  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+  // `stepwise.test` (mapped to 127.0.0.1 by the e2e browser) plays a page on a public address.
+  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders, allowedHosts: ['stepwise.test'] },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -128,6 +128,23 @@ describe('MCP over Streamable HTTP', () => {
     expect(offline.status).toBe('failed');
   });
 
+  it('a server whose session header the browser cannot read gets the two headers named, not a generic failure', async () => {
+    // What a browser does with a response header the server does not expose: it is not there.
+    const browserFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.delete('mcp-session-id');
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    };
+    const hidden = createMcpConnection({ name: 'Hidden', url: server.url, token }, { fetch: browserFetch });
+    const error = (await hidden.connect().catch((caught: unknown) => caught)) as McpConnectionError;
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect(error.message).toBe(`the MCP server "Hidden" at ${server.url} answered the first request, but this page cannot carry on the session with it (its Mcp-Session-Id header is not readable here).`);
+    expect(error.hint).toContain('Access-Control-Expose-Headers: Mcp-Session-Id');
+    expect(error.hint).toContain('mcp-protocol-version');
+    expect(hidden.status).toBe('failed');
+  });
+
   it('sanitises names and describes non-text content', () => {
     expect(mcpToolName('My Server!', 'Search-Docs v2')).toBe('mcp_my_server_search_docs_v2');
     expect(mcpToolName('Café', '工具')).toBe('mcp_cafe_tool');

@@ -2,6 +2,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { errorMessage, isAbortError, StepwiseError } from '../src/core/errors.ts';
 import type { JsonSchema, Tool } from '../src/core/tools/types.ts';
+import { localNetworkInit } from '../src/core/llm/address-space.ts';
+import { pageLocation } from '../src/core/llm/endpoint-errors.ts';
 import { mcpServerLabels, places } from './shared/places.ts';
 import { capOutput, countOf } from './shared/text.ts';
 import { ToolError } from './shared/tool-error.ts';
@@ -138,9 +140,39 @@ function changeServer(config: McpServerConfig, what: string): string {
   return `in ${places.mcpServers}, enter ${mcpServerLabels.name} "${config.name}" again with ${what} and press ${mcpServerLabels.connect}`;
 }
 
-function connectionFailure(config: McpServerConfig, error: unknown): McpConnectionError {
+/** What the page saw of the first answer (initialize): whether one came, and whether its session id was readable. */
+interface FirstAnswer {
+  answered: boolean;
+  sessionIdVisible: boolean;
+}
+
+/** The page's fetch, watching the first answer: a session id the browser hides is the usual reason a connection fails right after it. */
+function watchingFetch(base: typeof globalThis.fetch | undefined, first: FirstAnswer): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await (base ?? globalThis.fetch)(input, init);
+    if (!first.answered) {
+      first.answered = response.ok;
+      first.sessionIdVisible = response.headers.has('mcp-session-id');
+    }
+    return response;
+  };
+}
+
+function connectionFailure(config: McpServerConfig, error: unknown, first?: FirstAnswer): McpConnectionError {
   const where = `the MCP server "${config.name}" at ${config.url}`;
   const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  // The server answered initialize, then the next request failed: from a page that is the session
+  // id it sent but did not expose (so the client cannot send it back), or the protocol-version
+  // header it does not allow (so the browser refuses the request before it is sent).
+  if (first?.answered && (error instanceof TypeError || code === 400 || code === 404)) {
+    return new McpConnectionError(config.name, `${where} answered the first request, but this page cannot carry on the session with it${first.sessionIdVisible ? '' : ' (its Mcp-Session-Id header is not readable here)'}.`, {
+      cause: error,
+      hint:
+        'A browser sees a response header only when the server exposes it, and sends a request header only when the server allows it (CORS). ' +
+        'Configure the server to send Access-Control-Expose-Headers: Mcp-Session-Id and to allow the mcp-protocol-version request header ' +
+        '(Access-Control-Allow-Headers: Authorization, Content-Type, Mcp-Session-Id, Mcp-Protocol-Version), then connect again.',
+    });
+  }
   if (error instanceof TypeError) {
     return new McpConnectionError(config.name, `Could not reach ${where} (${error.message}).`, {
       cause: error,
@@ -286,6 +318,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
       if (status === 'connected') return tools;
       closing = false;
       setStatus('connecting');
+      const first: FirstAnswer = { answered: false, sessionIdVisible: false };
       try {
         const url = new URL(config.url);
         const [{ Client: ClientClass }, { StreamableHTTPClientTransport: TransportClass }] = await Promise.all([
@@ -293,7 +326,9 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
           import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
         ]);
         const headers: Record<string, string> = config.token ? { authorization: `Bearer ${config.token}` } : {};
-        transport = new TransportClass(url, { requestInit: { headers }, fetch: options.fetch });
+        // A public page asks before it reaches this computer or the local network (Local Network Access).
+        const requestInit = { headers, ...localNetworkInit(pageLocation()?.origin, url) };
+        transport = new TransportClass(url, { requestInit, fetch: watchingFetch(options.fetch, first) });
         client = new ClientClass({ name: 'stepwise', version: '0.1.0' }, { capabilities: {} });
         client.onerror = (error) => recordError(errorMessage(error));
         client.onclose = () => {
@@ -308,7 +343,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
         setStatus('connected');
         return tools;
       } catch (error) {
-        const failure = error instanceof McpConnectionError ? error : connectionFailure(config, error);
+        const failure = error instanceof McpConnectionError ? error : connectionFailure(config, error, first);
         closing = true;
         await client?.close().catch(() => undefined);
         client = undefined;

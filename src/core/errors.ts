@@ -121,6 +121,8 @@ export type EndpointErrorKind =
   | 'network'
   | 'cors'
   | 'mixed-content'
+  /** A page from a public address may not reach this computer or the local network (Local Network Access). */
+  | 'local-network'
   | 'auth'
   | 'not-found'
   | 'rate-limit'

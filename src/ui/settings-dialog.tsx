@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
+import { corsCommands } from '../core/llm/endpoint-errors.ts';
 import { maximumTraceSteps } from '../core/trace/trace.ts';
 import { toolSettingDescriptions } from '../../toolkit/index.ts';
 import { allTools, requiresApproval } from '../store/toolkit-actions.ts';
@@ -10,7 +11,41 @@ import { ModelManager } from './model-manager.tsx';
 import { PromptSettings } from './prompt-settings.tsx';
 import { count } from './format.ts';
 
-type ConnectionResult = { kind: 'ok' | 'warning' | 'error'; message: string; hint?: string };
+type ConnectionResult = { kind: 'ok' | 'warning' | 'error'; message: string; hint?: string; /** The server may refuse this page's origin: show the commands that allow it. */ origin?: boolean };
+
+/** The command lines that let each common server accept this page's origin, each with Copy. */
+function OriginCommands() {
+  const origin = globalThis.location.origin;
+  const [copied, setCopied] = useState<{ server: string; how: 'copied' | 'selected' } | null>(null);
+  const copy = async (server: string, command: string, code: HTMLElement | null) => {
+    try {
+      await navigator.clipboard.writeText(command);
+      setCopied({ server, how: 'copied' });
+    } catch {
+      // No clipboard here (a page not served over https): select the text for Ctrl+C instead.
+      if (code) globalThis.getSelection()?.selectAllChildren(code);
+      setCopied({ server, how: 'selected' });
+    }
+  };
+  return (
+    <details className="origin-commands" open>
+      <summary>Let a server accept this page ({origin})</summary>
+      <ul>
+        {corsCommands(origin).map(({ server, command }) => {
+          const id = `origin-command-${server.replace(/\W+/g, '-')}`;
+          return (
+            <li key={server}>
+              {server}: <code id={id}>{command}</code>{' '}
+              <button type="button" aria-label={`Copy the ${server} command`} onClick={() => void copy(server, command, document.getElementById(id))}>
+                {copied?.server === server ? (copied.how === 'copied' ? 'Copied' : 'Selected: press Ctrl+C') : 'Copy'}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
 
 function RoleSelect({ role, label }: { role: keyof Settings['roles']; label: string }) {
   const value = useAppStore((state) => state.settings.roles[role]);
@@ -83,7 +118,7 @@ export function SettingsDialog({ open, onClose, task = '' }: { open: boolean; on
     const { url, model, apiKey } = settings.planner;
     const result = await probeEndpoint({ baseUrl: url.trim().replace(/\/+$/, ''), apiKey: apiKey || undefined, model: model.trim() || undefined });
     setTesting(false);
-    if (!result.ok) return setConnection({ kind: 'error', message: result.error.message, hint: result.error.hint });
+    if (!result.ok) return setConnection({ kind: 'error', message: result.error.message, hint: result.error.hint, origin: ['cors', 'network', 'local-network', 'auth'].includes(result.error.kind) });
     setModels(result.models);
     if (!model.trim()) return setConnection({ kind: 'warning', message: `Connected. ${count(result.models.length, 'model')} available: pick one as Planner model.` });
     if (!result.modelFound) {
@@ -138,6 +173,7 @@ export function SettingsDialog({ open, onClose, task = '' }: { open: boolean; on
               {connection.message} {connection.hint && <span className="hint">{connection.hint}</span>}
             </p>
           )}
+          {connection?.origin && <OriginCommands />}
         </fieldset>
         <fieldset>
           <legend>Roles</legend>

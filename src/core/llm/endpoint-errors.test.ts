@@ -79,10 +79,47 @@ describe('fetchFailure', () => {
     expect(error.hint).toContain('--port');
   });
 
-  it('in an https page, an http URL off this machine is mixed content', async () => {
+  it('in an https page, an http URL on a public host is mixed content', async () => {
     vi.stubGlobal('location', { protocol: 'https:', origin: 'https://stepwise.example' });
-    const error = await fetchFailure(new TypeError('Failed to fetch'), context, unusedFetch);
+    const error = await fetchFailure(new TypeError('Failed to fetch'), { url: new URL('http://models.example.net:8000/v1/chat/completions') }, unusedFetch);
     expect(error.kind).toBe('mixed-content');
+  });
+
+  it('a public page that cannot reach this computer or the local network is told about Local Network Access, not CORS or mixed content', async () => {
+    vi.stubGlobal('location', { protocol: 'https:', origin: 'https://stepwise.example' });
+    const probes: string[] = [];
+    const recording = ((input: RequestInfo | URL) => {
+      probes.push(String(input));
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }) as typeof fetch;
+    const loopback = await fetchFailure(new TypeError('Failed to fetch'), { url: new URL('http://127.0.0.1:11434/v1/chat/completions') }, recording);
+    expect(loopback.kind).toBe('local-network');
+    expect(loopback.message).toBe('The browser stopped this page (https://stepwise.example) from reaching http://127.0.0.1:11434 on this computer before any answer.');
+    expect(loopback.hint).toContain('Local Network Access, Chrome 142 and later');
+    expect(loopback.hint).toContain('Site settings');
+    // Ollama's variable names this page's exact origin.
+    expect(loopback.hint).toContain('OLLAMA_ORIGINS=https://stepwise.example');
+    expect(loopback.transient).toBe(false);
+    // The probe would be refused the same way: none is made.
+    expect(probes).toEqual([]);
+
+    const lan = await fetchFailure(new TypeError('Failed to fetch'), context, recording);
+    expect(lan.kind).toBe('local-network');
+    expect(lan.message).toContain('http://192.168.1.20:8000 on your local network');
+
+    // Served over plain http, the page cannot even ask.
+    vi.stubGlobal('location', { protocol: 'http:', origin: 'http://stepwise.example' });
+    expect((await fetchFailure(new TypeError('Failed to fetch'), context, recording)).hint).toContain('only on pages served over https');
+  });
+
+  it('names the exact origin for Ollama and the new llama.cpp flags in the CORS hint', async () => {
+    vi.stubGlobal('location', { protocol: 'http:', origin: 'http://127.0.0.1:5173' });
+    const reachable = (() => Promise.resolve(new Response(null, { status: 200 }))) as typeof fetch;
+    const cors = await fetchFailure(new TypeError('Failed to fetch'), { url: new URL('http://127.0.0.1:8080/v1/models') }, reachable);
+    expect(cors.kind).toBe('cors');
+    expect(cors.hint).toContain('OLLAMA_ORIGINS=http://127.0.0.1:5173');
+    expect(cors.hint).toContain('--cors-origins http://127.0.0.1:5173');
+    expect(cors.hint).toContain('allows every origin in older builds');
   });
 
   it('in a page, tells a CORS refusal from a dead server with a no-cors request', async () => {

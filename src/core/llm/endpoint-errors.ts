@@ -1,12 +1,31 @@
 import { z } from 'zod';
 import { EndpointError, errorMessage } from '../errors.ts';
+import { crossesIntoLocalNetwork } from './address-space.ts';
 
-/** How to allow a web page's origin on each common server; part of several hints. */
-export const corsFlagsHint =
-  'vLLM is open to every origin by default (otherwise start it with --allowed-origins \'["*"]\'); ' +
-  'llama.cpp server echoes the Origin by default; ' +
-  'Ollama needs OLLAMA_ORIGINS=* (or this page\'s origin) in its environment; ' +
-  'LM Studio needs "Enable CORS" in the server settings (lms server start --cors).';
+/**
+ * How to let each common server accept requests from a page at `origin` (CORS); part of several
+ * hints. Without an origin (outside a page) the wildcard is named.
+ */
+export function corsFlags(origin?: string): string {
+  const exact = origin ?? '*';
+  return (
+    `vLLM is open to every origin by default (otherwise --allowed-origins '["${exact}"]'); ` +
+    `llama.cpp server allows every origin in older builds, builds from mid-2026 take --cors-origins ${exact} ` +
+    '(add --cors-headers Authorization,Content-Type with an API key) and allow only localhost origins while their server-side tools are on; ' +
+    `Ollama needs OLLAMA_ORIGINS=${exact} in its environment; ` +
+    'LM Studio needs "Enable CORS" in the server settings (lms server start --cors).'
+  );
+}
+
+/** The command lines that let each server accept a page at `origin`, to copy (Settings shows them). */
+export function corsCommands(origin: string): { server: string; command: string }[] {
+  return [
+    { server: 'Ollama', command: `OLLAMA_ORIGINS=${origin} ollama serve` },
+    { server: 'llama.cpp server', command: `llama-server -m model.gguf --port 8080 --cors-origins ${origin}` },
+    { server: 'vLLM', command: `vllm serve MODEL --port 8000 --allowed-origins '["${origin}"]'` },
+    { server: 'LM Studio', command: 'lms server start --cors' },
+  ];
+}
 
 const runningHint =
   'Check that the server is running and listens on that host and port ' +
@@ -191,6 +210,8 @@ export async function fetchFailure(cause: unknown, context: FailureContext, fetc
   const { url } = context;
   const page = pageLocation();
   const detail = redact(describeCause(cause), context.apiKey);
+  const local = crossesIntoLocalNetwork(page?.origin, url);
+  if (page && local) return localNetworkFailure(cause, url, page, local);
   if (page?.protocol === 'https:' && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return new EndpointError('mixed-content', `This page is served over https, so the browser blocks requests to ${url.origin} over plain http.`, {
       cause,
@@ -205,13 +226,32 @@ export async function fetchFailure(cause: unknown, context: FailureContext, fetc
     return new EndpointError('cors', `${url.origin} answered, but refused requests from this page's origin (${page.origin}) (CORS).`, {
       cause,
       hint:
-        `Allow ${page.origin} on the server. ${corsFlagsHint}` +
+        `Allow ${page.origin} on the server. ${corsFlags(page.origin)}` +
         (context.apiKey ? ' With an API key the server must also allow the Authorization header (TGI allows only Content-Type): clear the key or put a proxy in front.' : ''),
     });
   }
   return new EndpointError('network', `Could not reach ${url.origin}: the server is not answering, or it refused this page's origin (${page.origin}).`, {
     cause,
-    hint: `${runningHint} If it is running, allow this page's origin: ${corsFlagsHint}`,
+    hint: `${runningHint} If it is running, allow this page's origin: ${corsFlags(page.origin)}`,
+  });
+}
+
+/**
+ * A page from a public address that cannot reach this computer or the local network: Local
+ * Network Access refused it (or was never asked: the page is not secure), or the server is down.
+ * The browser tells neither apart from a network error, and a probe would be refused the same.
+ */
+function localNetworkFailure(cause: unknown, url: URL, page: { protocol: string; origin: string }, space: 'loopback' | 'local'): EndpointError {
+  const where = space === 'loopback' ? 'this computer' : 'your local network';
+  const ask =
+    page.protocol === 'https:'
+      ? `If the browser asked, choose Allow; if it was blocked, click the icon left of the address bar, open Site settings and set "Local network access" to Allow, then try again.`
+      : `The browser asks for it only on pages served over https: open Stepwise over https, or run it on this computer (npm run dev).`;
+  return new EndpointError('local-network', `The browser stopped this page (${page.origin}) from reaching ${url.origin} on ${where} before any answer.`, {
+    cause,
+    hint:
+      `A page from a public address needs your permission to reach ${where} (Local Network Access, Chrome 142 and later, Edge 143). ${ask} ` +
+      `If it is allowed, check that the server runs, and that it accepts this page's origin: ${corsFlags(page.origin)}`,
   });
 }
 

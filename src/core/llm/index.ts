@@ -10,7 +10,8 @@ export {
   type OpenAIEngineConfig,
   type ProbeResult,
 } from './openai-engine.ts';
-export { corsFlagsHint, parseRetryAfter } from './endpoint-errors.ts';
+export { corsCommands, corsFlags, parseRetryAfter } from './endpoint-errors.ts';
+export { addressSpace, crossesIntoLocalNetwork, localNetworkInit } from './address-space.ts';
 export {
   createReplayEngine,
   ReplayExhaustedError,

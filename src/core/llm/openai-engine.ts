@@ -1,7 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
 import { EndpointError, errorMessage, isAbortError } from '../errors.ts';
-import { fetchFailure, httpError, redact, serverMessageFromBody, serverMessageFromObject, type FailureContext } from './endpoint-errors.ts';
+import { fetchFailure, httpError, pageLocation, redact, serverMessageFromBody, serverMessageFromObject, type FailureContext } from './endpoint-errors.ts';
+import { localNetworkInit } from './address-space.ts';
 import { jsonBlob } from './json-body.ts';
 import { ReasoningSplitter, type SplitResult } from './reasoning.ts';
 import type { ChatChunk, ChatEngine, ChatRequest, ChatResult, ChatTiming, ChatUsage, FinishReason, WireRequest } from './types.ts';
@@ -502,6 +503,8 @@ export function createOpenAIEngine(config: OpenAIEngineConfig): ChatEngine {
             headers: { ...requestHeaders(config.apiKey, 'text/event-stream, application/json'), 'Content-Type': 'application/json' },
             body,
             signal: watch.signal,
+            // A public page asks before it reaches this computer or the local network (Local Network Access).
+            ...localNetworkInit(pageLocation()?.origin, url),
           }),
         );
       } catch (error) {
@@ -559,7 +562,7 @@ export async function listModels(config: EndpointConfig, signal?: AbortSignal): 
   try {
     let response: Response;
     try {
-      response = await watch.race(fetchImplementation(url.href, { method: 'GET', headers: requestHeaders(config.apiKey, 'application/json'), signal: watch.signal }));
+      response = await watch.race(fetchImplementation(url.href, { method: 'GET', headers: requestHeaders(config.apiKey, 'application/json'), signal: watch.signal, ...localNetworkInit(pageLocation()?.origin, url) }));
     } catch (error) {
       if (watch.signal.aborted) throw error;
       throw await fetchFailure(error, context, fetchImplementation);

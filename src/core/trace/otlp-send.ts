@@ -1,5 +1,6 @@
 import { isAbortError, StepwiseError } from '../errors.ts';
-import { fetchFailure, serverMessageFromBody } from '../llm/endpoint-errors.ts';
+import { fetchFailure, pageLocation, serverMessageFromBody } from '../llm/endpoint-errors.ts';
+import { localNetworkInit } from '../llm/address-space.ts';
 import type { OtlpExport } from './otlp.ts';
 import { redactKnownSecrets } from './redact.ts';
 
@@ -115,6 +116,8 @@ export async function sendOtlp(
       body: JSON.stringify(payload),
       credentials: 'omit',
       ...(options.signal ? { signal: options.signal } : {}),
+      // A collector on this computer, from a page on a public address: Local Network Access.
+      ...localNetworkInit(pageLocation()?.origin, target),
     });
   } catch (cause) {
     if (isAbortError(cause) || options.signal?.aborted) throw cause;
