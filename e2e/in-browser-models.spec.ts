@@ -177,3 +177,34 @@ test('no WebGPU adapter: Load WebGPU model is disabled and says why, and the CPU
   await expect(load).toHaveAccessibleDescription(/^This browser has no WebGPU adapter: use the CPU engine/);
   await expect(manager.getByRole('button', { name: 'Load CPU model' })).toBeEnabled();
 });
+
+test('CPU engine: free text that is not valid UTF-8 ends the run with one clear message, and the engine serves the next call', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await blockInternet(context);
+  // An empty input: the fast path cannot take the step, so the tool caller (the CPU engine, under a grammar) writes the call.
+  await scriptPlanner({ rules: [{ match: 'make plans', reply: 'Plan: Work it out.\n#E1 = calculator[]' }] });
+  await page.goto('/');
+  await configurePlanner(page);
+  const manager = await openSettings(page);
+  for (const name of ['search_web', 'search_bilibili', 'fetch_url', 'llm', 'save_file', 'search_wiki', 'get_current_time']) await page.getByRole('checkbox', { name, exact: true }).uncheck();
+  await page.getByRole('combobox', { name: 'Tool caller' }).selectOption('cpu');
+  // The tiny model's free text is random tokens: it soon writes bytes that are not UTF-8.
+  await page.getByRole('combobox', { name: 'Solver' }).selectOption('cpu');
+  await manager.getByRole('radio', { name: /Tiny random Llama/ }).check();
+  await manager.getByRole('button', { name: 'Load CPU model' }).click();
+  await expect(manager.getByRole('status').filter({ hasText: /^Loaded .* in [\d.]+ s\.$/ })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  const problem = 'The CPU engine failed while generating: the model wrote bytes that are not valid UTF-8 text';
+  const planList = page.getByRole('list', { name: 'Plan' });
+  for (const attempt of [1, 2]) {
+    await page.getByRole('textbox', { name: 'Task' }).fill(`Work something out (${attempt}).`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // The run ends (never hangs), with the message once, and the restart said.
+    await expect(page.locator('.run-status')).toHaveText('Failed', { timeout: 90_000 });
+    await expect(page.getByText(problem)).toHaveCount(1);
+    await expect(page.getByText(/The engine was restarted\./)).toHaveCount(1);
+    // The tool caller, on the same engine, wrote its call before: on the second run from the new instance.
+    await expect(planList.getByRole('listitem', { name: /^#E1 calculator (done|failed)$/ })).toContainText('Call via tool-caller model (wllama:tiny-random-llama)');
+  }
+});

@@ -29,6 +29,8 @@ describe('modelErrorKind', () => {
     ['(ABORT) Aborted(). Build with -sASSERTIONS for more info.', 'crashed'],
     ['RuntimeError: unreachable', 'crashed'],
     ['wllama has crashed, please reload the module', 'crashed'],
+    ['[json.exception.type_error.316] invalid UTF-8 byte at index 3: 0xE6', 'invalid-text'],
+    ['RangeError: Invalid typed array length: 1163217991', 'invalid-text'],
     ['tiny.gguf is not a GGUF model that llama.cpp could load (invalid magic or unsupported architecture).', 'unsupported-model'],
     ['Cannot find model record in appConfig for Qwen9-1B-MLC. Please check if the model ID is correct', 'unsupported-model'],
     // a dev server or SPA host answering a missing file with its index.html

@@ -12,6 +12,8 @@ export type ModelErrorKind =
   | 'context-overflow'
   | 'unsupported-model'
   | 'crashed'
+  /** The model wrote bytes that are not valid UTF-8 text, and the engine could not hand its answer back. */
+  | 'invalid-text'
   | 'unknown';
 
 /** The in-browser engines: web-llm on WebGPU, wllama (llama.cpp in WebAssembly) on the CPU. */
@@ -50,6 +52,9 @@ const kindPatterns: readonly [ModelErrorKind, RegExp][] = [
   ],
   ['context-overflow', /exceeds? (?:the )?(?:available )?context|context (?:window|size|length) (?:is )?exceeded|Prompt tokens exceed|kv[_ ]cache[_ ]full/i],
   ['unsupported-model', /not a GGUF|Unexpected token '<'|<!doctype|must ends? with "\.gguf"|invalid magic|unknown (?:model )?architecture|unsupported model|failed to load model|Cannot find model record|Invalid magic number/i],
+  // llama.cpp refuses to encode a token stream that is not UTF-8 ("invalid UTF-8 byte"); wllama's
+  // worker then reads a garbage length for the answer ("Invalid typed array length").
+  ['invalid-text', /invalid UTF-8|Invalid typed array length/i],
   ['crashed', /RuntimeError|unreachable|memory access out of bounds|has crashed|\(ABORT\)|Aborted\(|abort\(|exit\(\d+\)/i],
   ['network', /Failed to fetch|NetworkError|network error|Load failed|net::ERR_|ERR_INTERNET|fetch failed|Request failed|ECONNREFUSED|HTTP [45]\d\d|CORS/i],
 ];
@@ -91,6 +96,8 @@ function hintFor(kind: ModelErrorKind, engine: InBrowserEngineKind): string {
       return `The file is not a model this engine can run (a web page instead of the model file, or an unknown architecture). Check the model URL or id, or ${fallback}.`;
     case 'crashed':
       return `The engine crashed and restarts with the next call. If it keeps crashing, pick another model or ${fallback}.`;
+    case 'invalid-text':
+      return 'The engine was restarted. A model with random or damaged weights writes such bytes; a real model rarely does. Try again, pick another model, or give this role to another engine or the planner endpoint (Settings → Roles). Constrained answers (tool calls) cannot contain them.';
     case 'unknown':
       return `Try again; if it keeps failing, ${fallback}.`;
   }
@@ -118,6 +125,8 @@ function summaryFor(kind: ModelErrorKind): string {
       return 'the model is not supported';
     case 'crashed':
       return 'the engine crashed';
+    case 'invalid-text':
+      return 'the model wrote bytes that are not valid UTF-8 text';
     case 'unknown':
       return 'an unexpected error';
   }

@@ -154,7 +154,7 @@ describe('createWllamaEngine', () => {
   it('starts a fresh instance after a crash', async () => {
     const engine = createWllamaEngine({ modelUrl: '/m.gguf' });
     await engine.load();
-    fake.nextError = Object.assign(new Error('Invalid typed array length: 1163217991'), { name: 'RuntimeError' });
+    fake.nextError = Object.assign(new Error('unreachable'), { name: 'RuntimeError' });
     const failure = await engine.chat({ messages: [{ role: 'user', content: 'x' }] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ModelLoadError);
     expect(failure).toMatchObject({ kind: 'crashed', hint: expect.stringMatching(/restarts/) });
@@ -163,6 +163,27 @@ describe('createWllamaEngine', () => {
     const result = await engine.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema });
     expect(result.text).toBe('{"name":"calculator"}');
     expect(fake.instances).toHaveLength(2);
+  });
+
+  it('free text that is not valid UTF-8 (it kills the worker) gives a clear error and a new instance at once', async () => {
+    const engine = createWllamaEngine({ modelUrl: '/m.gguf' });
+    await engine.load();
+    // As wllama reports it: llama.cpp's encoder refused the bytes, then the worker read a garbage length.
+    fake.nextError = Object.assign(new Error('Invalid typed array length: 1163217991'), { name: 'RuntimeError' });
+    const failure = (await engine.chat({ messages: [{ role: 'user', content: 'Write freely.' }] }).catch((error: unknown) => error)) as ModelLoadError;
+    expect(failure).toBeInstanceOf(ModelLoadError);
+    expect(failure.kind).toBe('invalid-text');
+    expect(failure.message).toBe('The CPU engine failed while generating: the model wrote bytes that are not valid UTF-8 text (Invalid typed array length: 1163217991).');
+    expect(failure.hint).toMatch(/^The engine was restarted\./);
+    expect(failure.transient).toBe(false);
+    expect(fake.instances[0]?.exited).toBe(true);
+    // The replacement loads at once, before any call asks for it; the next call uses it.
+    await vi.waitFor(() => expect(engine.loaded).toBe(true));
+    expect(fake.instances).toHaveLength(2);
+    const result = await engine.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema });
+    expect(result.text).toBe('{"name":"calculator"}');
+    expect(fake.instances).toHaveLength(2);
+    expect(engine.loaded).toBe(true);
   });
 
   it('stops on abort with an AbortError and keeps the instance', async () => {

@@ -252,6 +252,12 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       }
     } catch (error) {
       if (signal?.aborted || isAbortError(error)) throw abortError(signal);
+      if (modelErrorKind(error) === 'invalid-text') {
+        // The instance is dead after this: a new one starts now, so the next call finds it ready.
+        discard(wllama);
+        void ensureLoaded().catch(() => undefined);
+        throw classifyModelError(error, { engine: 'wllama', modelId, phase: 'generate', kind: 'invalid-text' });
+      }
       if (isCrash(error)) {
         discard(wllama);
         throw classifyModelError(error, { engine: 'wllama', modelId, phase: 'generate', kind: 'crashed' });
