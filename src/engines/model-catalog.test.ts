@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Capabilities } from './capabilities.ts';
-import { findCatalogModel, ggufCatalog, isThinkingModel, recommendModel, tinyTestModel, vramBudgetMB, webLLMCatalog } from './model-catalog.ts';
+import { catalogWebLLMVersion, findCatalogModel, ggufCatalog, isThinkingModel, recommendModel, tinyTestModel, vramBudgetMB, webLLMCatalog } from './model-catalog.ts';
 
 function capabilities(overrides: Partial<Capabilities['webgpu']> = {}, extra: Partial<Capabilities> = {}): Capabilities {
   return {
@@ -20,13 +20,27 @@ function capabilities(overrides: Partial<Capabilities['webgpu']> = {}, extra: Pa
 }
 
 describe('model catalog', () => {
-  it('uses the exact ids and VRAM figures of web-llm 0.2.86', async () => {
+  it('is read from the installed web-llm: every offered model, with its own id, VRAM and context figures', async () => {
     const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
+    const { offeredWebLLMModel } = await import('../../scripts/vite-webllm-models.ts');
+    const offered = prebuiltAppConfig.model_list.filter((model) => offeredWebLLMModel.test(model.model_id));
+    expect(webLLMCatalog.map((entry) => entry.modelId).sort()).toEqual(offered.map((model) => model.model_id).sort());
     for (const entry of webLLMCatalog) {
-      const record = prebuiltAppConfig.model_list.find((model) => model.model_id === entry.modelId);
-      expect(record, entry.modelId).toBeDefined();
-      expect(record?.vram_required_MB).toBeCloseTo(entry.vramRequiredMB, 1);
+      const record = offered.find((model) => model.model_id === entry.modelId);
+      expect(record?.vram_required_MB, entry.modelId).toBe(entry.vramRequiredMB);
+      expect(record?.low_resource_required ?? false).toBe(entry.lowResourceRequired);
+      expect(record?.overrides?.context_window_size ?? 4096).toBe(entry.contextWindow);
     }
+    expect(catalogWebLLMVersion).toBe((await import('@mlc-ai/web-llm/package.json', { with: { type: 'json' } })).default.version);
+  });
+
+  it('offers the Qwen3.5 models web-llm 0.2.83 brought, as thinking models', () => {
+    for (const size of ['0.8B', '2B', '4B']) {
+      const entry = findCatalogModel(`Qwen3.5-${size}-q4f16_1-MLC`);
+      expect(entry, size).toMatchObject({ engine: 'webllm', family: 'Qwen3.5', thinking: true, needsShaderF16: true });
+      expect(findCatalogModel(`Qwen3.5-${size}-q4f32_1-MLC`)).toMatchObject({ needsShaderF16: false });
+    }
+    expect(isThinkingModel('Qwen3.5-2B-q4f16_1-MLC')).toBe(true);
   });
 
   it('has both builds of every model and marks Qwen3 as thinking', () => {

@@ -1,5 +1,7 @@
 import type { Capabilities } from './capabilities.ts';
 import type { GbnfOptions } from './gbnf/json-schema-to-gbnf.ts';
+import { webLLMModels, webLLMVersion } from 'virtual:webllm-models';
+import type { WebLLMModelRecord } from '../../scripts/vite-webllm-models.ts';
 
 /** Weight quantisation of a web-llm build: q4f16 needs the `shader-f16` WebGPU feature. */
 export type WebLLMQuantization = 'q4f16_1' | 'q4f32_1';
@@ -7,20 +9,22 @@ export type WebLLMQuantization = 'q4f16_1' | 'q4f32_1';
 /** A web-llm prebuilt model suited to tool calling. */
 export interface WebLLMCatalogEntry {
   engine: 'webllm';
-  /** Exactly as in web-llm 0.2.86's `prebuiltAppConfig.model_list`. */
+  /** Exactly as in the installed web-llm's `prebuiltAppConfig.model_list`. */
   modelId: string;
-  family: 'Qwen3' | 'Qwen2.5' | 'Llama-3.2' | 'Hermes-3';
+  family: 'Qwen3.5' | 'Qwen3' | 'Qwen2.5' | 'Llama-3.2' | 'Hermes-3';
   label: string;
-  /** Billions of parameters. */
+  /** Billions of parameters, as the model's name gives them. */
   parameterBillions: number;
   quantization: WebLLMQuantization;
   needsShaderF16: boolean;
   /** web-llm's `vram_required_MB` (weights, KV cache for 4k tokens and buffers). */
   vramRequiredMB: number;
-  /** Rough size of the first download, for a person. */
+  /** web-llm's `low_resource_required`: it runs on low-end devices. */
+  lowResourceRequired: boolean;
+  /** Rough size of the first download, for a person (web-llm does not record it). */
   approximateDownloadMB: number;
   contextWindow: number;
-  /** Qwen3 thinks before answering unless told not to; tool calls switch that off. */
+  /** Qwen3 and Qwen3.5 think before answering unless told not to; tool calls switch that off. */
   thinking: boolean;
 }
 
@@ -44,55 +48,71 @@ export interface GgufCatalogEntry {
 /** Anything the model pickers can offer. */
 export type CatalogEntry = WebLLMCatalogEntry | GgufCatalogEntry;
 
-function webLLM(
-  family: WebLLMCatalogEntry['family'],
-  name: string,
-  parameterBillions: number,
-  quantization: WebLLMQuantization,
-  vramRequiredMB: number,
-  approximateDownloadMB: number,
-): WebLLMCatalogEntry {
-  const modelId = `${name}-${quantization}-MLC`;
-  const shortQuantization = quantization === 'q4f16_1' ? 'q4f16' : 'q4f32';
+// Qwen3 first: the default build (the first without shader-f16) stays Qwen3 0.6B.
+const familyOrder: readonly WebLLMCatalogEntry['family'][] = ['Qwen3', 'Qwen3.5', 'Qwen2.5', 'Llama-3.2', 'Hermes-3'];
+
+function familyOf(name: string): WebLLMCatalogEntry['family'] | undefined {
+  if (name.startsWith('Qwen3.5-')) return 'Qwen3.5';
+  if (name.startsWith('Qwen3-')) return 'Qwen3';
+  if (name.startsWith('Qwen2.5-')) return 'Qwen2.5';
+  if (name.startsWith('Llama-3.2-')) return 'Llama-3.2';
+  if (name.startsWith('Hermes-3-')) return 'Hermes-3';
+  return undefined;
+}
+
+// Observed first downloads (MB) of the q4f16 builds; web-llm records no size. Others, and the
+// q4f32 builds (a few per cent larger), are estimated from the parameter count.
+const observedDownloadMB: Readonly<Record<string, number>> = {
+  'Qwen3-0.6B': 340,
+  'Qwen3-1.7B': 950,
+  'Qwen3-4B': 2200,
+  'Qwen2.5-0.5B-Instruct': 280,
+  'Qwen2.5-1.5B-Instruct': 870,
+  'Qwen2.5-3B-Instruct': 1700,
+  'Llama-3.2-1B-Instruct': 700,
+  'Llama-3.2-3B-Instruct': 1800,
+  'Hermes-3-Llama-3.2-3B': 1800,
+};
+
+function catalogEntry(record: WebLLMModelRecord): WebLLMCatalogEntry | undefined {
+  const match = /^(.+)-(q4f16_1|q4f32_1)-MLC$/.exec(record.modelId);
+  const name = match?.[1];
+  const family = name ? familyOf(name) : undefined;
+  if (!match || !name || !family) return undefined;
+  const quantization = match[2] as WebLLMQuantization;
+  const parameterBillions = Number(/(\d+(?:\.\d+)?)B(?:-|$)/.exec(name.slice(family.length))?.[1] ?? 0);
+  const download = observedDownloadMB[name] ?? Math.round((parameterBillions * 560) / 10) * 10;
   return {
     engine: 'webllm',
-    modelId,
+    modelId: record.modelId,
     family,
-    label: `${name.replace(/-/g, ' ')} (${shortQuantization})`,
+    label: `${name.replace(/-/g, ' ')} (${quantization === 'q4f16_1' ? 'q4f16' : 'q4f32'})`,
     parameterBillions,
     quantization,
     needsShaderF16: quantization === 'q4f16_1',
-    vramRequiredMB,
-    approximateDownloadMB,
-    contextWindow: 4096,
-    thinking: family === 'Qwen3',
+    vramRequiredMB: record.vramRequiredMB,
+    lowResourceRequired: record.lowResourceRequired,
+    approximateDownloadMB: quantization === 'q4f16_1' ? download : Math.round((download * 1.04) / 10) * 10,
+    contextWindow: record.contextWindow,
+    thinking: family === 'Qwen3' || family === 'Qwen3.5',
   };
 }
 
 /**
- * Small web-llm models that follow a JSON Schema constraint well, smallest first within a
- * family. VRAM figures are web-llm's own; download sizes are approximate.
+ * Small web-llm models that follow a JSON Schema constraint well: the offered ids and every
+ * figure come from the installed web-llm's records (`virtual:webllm-models`, built from its
+ * `prebuiltAppConfig`), by family, smallest first within a family.
  */
-export const webLLMCatalog: readonly WebLLMCatalogEntry[] = [
-  webLLM('Qwen3', 'Qwen3-0.6B', 0.6, 'q4f16_1', 1403.34, 340),
-  webLLM('Qwen3', 'Qwen3-0.6B', 0.6, 'q4f32_1', 1924.98, 360),
-  webLLM('Qwen3', 'Qwen3-1.7B', 1.7, 'q4f16_1', 2036.66, 950),
-  webLLM('Qwen3', 'Qwen3-1.7B', 1.7, 'q4f32_1', 2635.44, 1000),
-  webLLM('Qwen3', 'Qwen3-4B', 4, 'q4f16_1', 3431.59, 2200),
-  webLLM('Qwen3', 'Qwen3-4B', 4, 'q4f32_1', 4327.71, 2300),
-  webLLM('Qwen2.5', 'Qwen2.5-0.5B-Instruct', 0.5, 'q4f16_1', 944.62, 280),
-  webLLM('Qwen2.5', 'Qwen2.5-0.5B-Instruct', 0.5, 'q4f32_1', 1060.2, 290),
-  webLLM('Qwen2.5', 'Qwen2.5-1.5B-Instruct', 1.5, 'q4f16_1', 1629.75, 870),
-  webLLM('Qwen2.5', 'Qwen2.5-1.5B-Instruct', 1.5, 'q4f32_1', 1888.97, 900),
-  webLLM('Qwen2.5', 'Qwen2.5-3B-Instruct', 3, 'q4f16_1', 2504.76, 1700),
-  webLLM('Qwen2.5', 'Qwen2.5-3B-Instruct', 3, 'q4f32_1', 2893.64, 1750),
-  webLLM('Llama-3.2', 'Llama-3.2-1B-Instruct', 1.2, 'q4f16_1', 879.04, 700),
-  webLLM('Llama-3.2', 'Llama-3.2-1B-Instruct', 1.2, 'q4f32_1', 1128.82, 720),
-  webLLM('Llama-3.2', 'Llama-3.2-3B-Instruct', 3.2, 'q4f16_1', 2263.69, 1800),
-  webLLM('Llama-3.2', 'Llama-3.2-3B-Instruct', 3.2, 'q4f32_1', 2951.51, 1850),
-  webLLM('Hermes-3', 'Hermes-3-Llama-3.2-3B', 3.2, 'q4f16_1', 2263.69, 1800),
-  webLLM('Hermes-3', 'Hermes-3-Llama-3.2-3B', 3.2, 'q4f32_1', 2951.51, 1850),
-];
+export const webLLMCatalog: readonly WebLLMCatalogEntry[] = webLLMModels
+  .map(catalogEntry)
+  .filter((entry): entry is WebLLMCatalogEntry => entry !== undefined)
+  .sort(
+    (a, b) =>
+      familyOrder.indexOf(a.family) - familyOrder.indexOf(b.family) || a.parameterBillions - b.parameterBillions || a.quantization.localeCompare(b.quantization),
+  );
+
+/** The web-llm version the catalog was read from. */
+export const catalogWebLLMVersion = webLLMVersion;
 
 /** The tiny generated model that tests load (`node scripts/generate-tiny-gguf.mjs`). */
 export const tinyTestModel: GgufCatalogEntry = {
@@ -147,9 +167,9 @@ export function findCatalogModel(id: string): CatalogEntry | undefined {
   return webLLMCatalog.find((entry) => entry.modelId === id) ?? ggufCatalog.find((entry) => entry.id === id);
 }
 
-/** Whether a web-llm model id names a Qwen3 model (which thinks unless told not to). */
+/** Whether a web-llm model id names a Qwen3 or Qwen3.5 model (which think unless told not to). */
 export function isThinkingModel(modelId: string): boolean {
-  return /^Qwen3-/i.test(modelId);
+  return /^Qwen3(?:\.5)?-/i.test(modelId);
 }
 
 /** What to run for tool calls on this machine, and why. */
