@@ -1,7 +1,7 @@
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { validateToolArguments } from '../src/core/dispatch/validate.ts';
 import { toolByName } from '../toolkit/index.ts';
-import { configurePlanner, plannerRequests, routeWikipedia, scriptPlanner } from './support/app.ts';
+import { configurePlanner, plannerRequests, routeWikipedia, scriptPlanner, showPanel } from './support/app.ts';
 
 /** No test reaches the internet: everything but the local servers is refused. */
 async function blockInternet(context: BrowserContext): Promise<void> {
@@ -207,4 +207,19 @@ test('CPU engine: free text that is not valid UTF-8 ends the run with one clear 
     // The tool caller, on the same engine, wrote its call before: on the second run from the new instance.
     await expect(planList.getByRole('listitem', { name: /^#E1 calculator (done|failed)$/ })).toContainText('Call via tool-caller model (wllama:tiny-random-llama)');
   }
+  // Each call records what ran it: the CPU here.
+  await showPanel(page, 'Calls');
+  const calls = page.getByRole('tabpanel', { name: 'Calls' }).getByRole('region', { name: 'Calls' });
+  await calls.getByRole('button', { name: /^Call c\d+: Tool caller/ }).first().click();
+  await expect(calls.getByRole('definition').filter({ hasText: /^CPU$/ })).toBeVisible();
+});
+
+test('SwiftShader: GGUF on WebGPU is not offered, and the reason is shown', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto('/');
+  const manager = await openSettings(page);
+  const choice = manager.getByRole('checkbox', { name: 'GGUF on WebGPU' });
+  await expect(choice).toBeDisabled();
+  await expect(choice).not.toBeChecked();
+  await expect(choice).toHaveAccessibleDescription("This GPU has no shader-f16, which every llama.cpp WebGPU shader needs: GGUF models run on the CPU.");
 });

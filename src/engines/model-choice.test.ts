@@ -32,6 +32,14 @@ describe('resolveInBrowserModel', () => {
     });
   });
 
+  it('GGUF on WebGPU: the same model asks for every layer on the GPU, as an engine of its own', () => {
+    const spec = resolveInBrowserModel('cpu', { models: { webgpu: '', cpu: tinyTestModel.id }, ggufOnWebGpu: true }, page);
+    expect(spec.key).toBe('wllama:tiny-random-llama:webgpu');
+    expect(spec.engine === 'wllama' && spec.options).toMatchObject({ gpuLayers: 999, label: `${tinyTestModel.label} on WebGPU`, id: 'wllama:tiny-random-llama' });
+    const custom = resolveInBrowserModel('cpu', { models: { webgpu: '', cpu: customCpuModelId }, customModels: { cpu: { url: '/mine.gguf' } }, ggufOnWebGpu: true }, page);
+    expect(custom.engine === 'wllama' && custom.options).toMatchObject({ gpuLayers: 999, label: 'GGUF on WebGPU: mine.gguf' });
+  });
+
   it('takes the default of each engine when the setting is empty, unknown or names the other engine', () => {
     for (const webgpu of ['', 'no-such-model', tinyTestModel.id]) {
       const spec = resolveInBrowserModel('webgpu', { models: { webgpu, cpu: '' } }, page);

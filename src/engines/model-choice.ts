@@ -39,7 +39,12 @@ export interface ModelSettings {
   models: { webgpu: string; cpu: string };
   /** Persisted data: read through {@link readCustomModels}. */
   customModels?: unknown;
+  /** GGUF on WebGPU: the GGUF models offload every layer to the GPU (see createWllamaEngine). */
+  ggufOnWebGpu?: boolean;
 }
+
+/** Layers asked of llama.cpp's WebGPU backend for GGUF on WebGPU: all of them (llama.cpp caps it at the model's count). */
+export const allGpuLayers = 999;
 
 const customModelsSchema = z.object({
   cpu: z.object({ url: z.string().min(1) }).optional().catch(undefined),
@@ -123,18 +128,26 @@ export function resolveInBrowserModel(target: ModelTarget, settings: ModelSettin
     const entry = effectiveWebLLMEntry(settings.models.webgpu);
     return { engine: 'webllm', key: `webllm:${entry.modelId}`, options: { modelId: entry.modelId } };
   }
+  // The same model on the GPU is another engine: switching builds it anew.
+  const gpu = settings.ggufOnWebGpu === true;
+  const backend = gpu ? { gpuLayers: allGpuLayers } : {};
   if (settings.models.cpu === customCpuModelId && custom.cpu) {
     const modelUrl = new URL(custom.cpu.url, baseUrl).href;
-    return { engine: 'wllama', key: `wllama:custom:${modelUrl}`, options: { modelUrl, id: `wllama:${customCpuModelId}`, label: `CPU: ${modelFileName(custom.cpu.url)}` } };
+    return {
+      engine: 'wllama',
+      key: `wllama:custom:${modelUrl}${gpu ? ':webgpu' : ''}`,
+      options: { modelUrl, id: `wllama:${customCpuModelId}`, label: `${gpu ? 'GGUF on WebGPU' : 'CPU'}: ${modelFileName(custom.cpu.url)}`, ...backend },
+    };
   }
   const entry = effectiveGgufEntry(settings.models.cpu);
   return {
     engine: 'wllama',
-    key: `wllama:${entry.id}`,
+    key: `wllama:${entry.id}${gpu ? ':webgpu' : ''}`,
     options: {
       modelUrl: new URL(entry.url, baseUrl).href,
       id: `wllama:${entry.id}`,
-      label: entry.label,
+      label: gpu ? `${entry.label} on WebGPU` : entry.label,
+      ...backend,
       ...(entry.grammarOptions ? { grammarOptions: entry.grammarOptions } : {}),
       ...(entry.metadataOverrides ? { metadataOverrides: entry.metadataOverrides } : {}),
     },

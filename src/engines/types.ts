@@ -23,6 +23,8 @@ export interface InBrowserChatEngine extends ChatEngine {
   readonly loaded: boolean;
   /** Milliseconds the last successful load took. */
   readonly loadTimeMs: number | undefined;
+  /** What the loaded model runs on, where the engine can tell ("CPU", "WebGPU (25 of 25 layers offloaded)"). */
+  readonly backend?: string | undefined;
   /** Loads the model now; `chat` does it on first use anyway. Rejects with a ModelLoadError. */
   load(): Promise<void>;
   /** Unloads the model and ends its worker; a later `chat` loads it again. */

@@ -15,13 +15,18 @@ const fake = vi.hoisted(() => ({
   loadError: undefined as unknown,
   nextError: undefined as unknown,
   chunks: [] as unknown[],
+  /** A line llama.cpp logs while loading (GGUF on WebGPU: how many layers went to the GPU). */
+  loadLog: undefined as string | undefined,
 }));
 
 vi.mock('@wllama/wllama/esm/wasm/wllama.wasm?url', () => ({ default: '/assets/wllama.wasm' }));
 vi.mock('@wllama/wllama', () => {
   class Wllama {
     private readonly record: { exited: boolean; loadUrl?: string; loadParams?: Record<string, unknown> } = { exited: false };
-    constructor(public paths: unknown) {
+    constructor(
+      public paths: unknown,
+      private readonly config: { logger?: { debug: (...args: unknown[]) => void } } = {},
+    ) {
       fake.instances.push(this.record);
     }
     async loadModelFromUrl(url: string, params: Record<string, unknown> & { progressCallback?: (p: { loaded: number; total: number }) => void }) {
@@ -29,6 +34,7 @@ vi.mock('@wllama/wllama', () => {
       this.record.loadParams = params;
       params.progressCallback?.({ loaded: 50, total: 100 });
       if (fake.loadError !== undefined) throw fake.loadError;
+      if (fake.loadLog !== undefined) this.config.logger?.debug(fake.loadLog);
       params.progressCallback?.({ loaded: 100, total: 100 });
     }
     getLoadedContextInfo() {
@@ -81,8 +87,15 @@ beforeEach(() => {
   fake.nVocab = 355;
   fake.loadError = undefined;
   fake.nextError = undefined;
+  fake.loadLog = undefined;
   fake.chunks = textChunks(['{"name":', '"calculator"}']);
+  vi.unstubAllGlobals();
 });
+
+/** A WebGPU adapter with (or without) shader-f16, as navigator.gpu gives it. */
+function stubAdapter(features: string[]): void {
+  vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ features: new Set(features) }) } });
+}
 
 describe('createWllamaEngine', () => {
   it('loads lazily on the CPU, reports progress, and answers under a grammar', async () => {
@@ -184,6 +197,30 @@ describe('createWllamaEngine', () => {
     expect(result.text).toBe('{"name":"calculator"}');
     expect(fake.instances).toHaveLength(2);
     expect(engine.loaded).toBe(true);
+  });
+
+  it('GGUF on WebGPU: an adapter with shader-f16 gets every layer, and each answer says what ran it (from llama.cpp\'s log)', async () => {
+    stubAdapter(['shader-f16']);
+    fake.loadLog = 'load_tensors: offloaded 3/3 layers to GPU';
+    const engine = createWllamaEngine({ modelUrl: '/m.gguf', gpuLayers: 999 });
+    const result = await engine.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema });
+    expect(fake.instances[0]?.loadParams).toMatchObject({ n_gpu_layers: 999 });
+    expect(result.backend).toBe('WebGPU (3 of 3 layers offloaded)');
+    expect(engine.backend).toBe('WebGPU (3 of 3 layers offloaded)');
+  });
+
+  it('GGUF on WebGPU: without shader-f16 the model stays on the CPU, and the answer says why', async () => {
+    stubAdapter([]);
+    const engine = createWllamaEngine({ modelUrl: '/m.gguf', gpuLayers: 999 });
+    const result = await engine.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema });
+    expect(fake.instances[0]?.loadParams).toMatchObject({ n_gpu_layers: 0 });
+    expect(result.backend).toBe('CPU (GGUF on WebGPU was asked, but the adapter has no shader-f16, which every llama.cpp WebGPU shader needs)');
+    vi.stubGlobal('navigator', {});
+    const noGpu = createWllamaEngine({ modelUrl: '/n.gguf', gpuLayers: 999 });
+    expect((await noGpu.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema })).backend).toBe('CPU (GGUF on WebGPU was asked, but this browser has no WebGPU)');
+    // The CPU engine as it always was says so plainly.
+    const cpu = createWllamaEngine({ modelUrl: '/c.gguf' });
+    expect((await cpu.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema })).backend).toBe('CPU');
   });
 
   it('stops on abort with an AbortError and keeps the instance', async () => {

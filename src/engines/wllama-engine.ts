@@ -22,7 +22,11 @@ export interface WllamaEngineOptions {
   onProgress?: ModelLoadProgressCallback;
   /** Limits for grammars built from `jsonSchema` (a random-weight model needs short strings). */
   grammarOptions?: GbnfOptions;
-  /** Layers on WebGPU; default 0, this is the CPU engine. */
+  /**
+   * Layers on WebGPU (GGUF on WebGPU: llama.cpp's WebGPU backend); default 0, the CPU. Asked only
+   * of adapters with `shader-f16` (every llama.cpp WebGPU shader needs it); elsewhere the model
+   * runs on the CPU and the engine says why.
+   */
   gpuLayers?: number;
   /** Keep the downloaded file in the browser's cache (OPFS). Default true. */
   useCache?: boolean;
@@ -93,6 +97,31 @@ const quietLogger = {
   error: (...args: unknown[]) => console.error('[wllama]', ...args),
 };
 
+/** llama.cpp's load log: `load_tensors: offloaded 25/25 layers to GPU`. */
+const offloadPattern = /offloaded (\d+)\/(\d+) layers to GPU/;
+
+/** A logger that notes the offload line (and passes everything on to `inner`). */
+function offloadWatcher(inner: typeof quietLogger, onOffload: (layers: number, total: number) => void): typeof quietLogger {
+  const watch =
+    (forward: (...args: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      const match = offloadPattern.exec(args.map(String).join(' '));
+      if (match) onOffload(Number(match[1]), Number(match[2]));
+      forward(...args);
+    };
+  return { debug: watch(inner.debug), log: watch(inner.log), warn: watch(inner.warn), error: watch(inner.error) };
+}
+
+/** Whether this page's WebGPU adapter can run llama.cpp's WebGPU shaders; the reason when not. */
+async function webGpuForGguf(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<{ features: { has(feature: string): boolean } } | null> } } | undefined)?.gpu;
+  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { ok: false, reason: 'there is no WebGPU adapter' };
+  if (!adapter.features.has('shader-f16')) return { ok: false, reason: "the adapter has no shader-f16, which every llama.cpp WebGPU shader needs" };
+  return { ok: true };
+}
+
 /**
  * A ChatEngine on @wllama/wllama: llama.cpp compiled to WebAssembly, on the CPU. The model
  * loads on the first `chat` (or `load()`); a `jsonSchema` becomes a GBNF grammar so the
@@ -106,23 +135,28 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
   let instance: Wllama | undefined;
   let loading: Promise<Wllama> | undefined;
   let loadTimeMs: number | undefined;
+  /** What the loaded instance runs on, from llama.cpp's load log: recorded with each call. */
+  let backend: string | undefined;
 
   async function createInstance(): Promise<Wllama> {
     const started = performance.now();
-    const [{ Wllama: WllamaClass }, wasmUrl] = await Promise.all([
+    const wantedLayers = options.gpuLayers ?? 0;
+    const [{ Wllama: WllamaClass }, wasmUrl, gpuCheck] = await Promise.all([
       import('@wllama/wllama'),
       options.wasmUrl ?? import('@wllama/wllama/esm/wasm/wllama.wasm?url').then((module) => module.default),
+      wantedLayers > 0 ? webGpuForGguf() : Promise.resolve(undefined),
     ]);
-    const wllama = new WllamaClass(
-      { default: absoluteUrl(wasmUrl) },
-      { logger: options.verbose ? console : quietLogger, suppressNativeLog: !options.verbose, allowOffline: true },
-    );
+    const gpuLayers = gpuCheck?.ok ? wantedLayers : 0;
+    let offloaded: { layers: number; total: number } | undefined;
+    // llama.cpp's own log says how many layers went to the GPU: kept when the model is on WebGPU.
+    const logger = offloadWatcher(options.verbose ? console : quietLogger, (layers, total) => (offloaded = { layers, total }));
+    const wllama = new WllamaClass({ default: absoluteUrl(wasmUrl) }, { logger, suppressNativeLog: !options.verbose && gpuLayers === 0, allowOffline: true });
     options.onProgress?.({ progress: 0, text: `Loading ${fileName(options.modelUrl)}` });
     try {
       await wllama.loadModelFromUrl(absoluteUrl(options.modelUrl), {
         n_ctx: options.nCtx ?? 4096,
         n_threads: options.nThreads,
-        n_gpu_layers: options.gpuLayers ?? 0,
+        n_gpu_layers: gpuLayers,
         useCache: options.useCache ?? true,
         // llama.cpp wants the list closed by an entry with an empty key; wllama 3.13 does not add it.
         ...(options.metadataOverrides ? { kv_overrides: { ...options.metadataOverrides, '': 'int:0' } } : {}),
@@ -145,6 +179,10 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       throw error;
     }
     loadTimeMs = performance.now() - started;
+    if (gpuCheck && !gpuCheck.ok) backend = `CPU (GGUF on WebGPU was asked, but ${gpuCheck.reason})`;
+    else if (gpuLayers === 0) backend = 'CPU';
+    else if (offloaded) backend = offloaded.layers > 0 ? `WebGPU (${offloaded.layers} of ${offloaded.total} layers offloaded)` : 'CPU (no layer was offloaded to WebGPU)';
+    else backend = 'WebGPU (layers offloaded not reported)';
     options.onProgress?.({ progress: 1, text: 'Ready' });
     return wllama;
   }
@@ -282,6 +320,7 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
       },
     };
     if (usage) result.usage = usage;
+    if (backend) result.backend = backend;
     return result;
   }
 
@@ -304,6 +343,9 @@ export function createWllamaEngine(options: WllamaEngineOptions): InBrowserChatE
     },
     get loadTimeMs() {
       return loadTimeMs;
+    },
+    get backend() {
+      return backend;
     },
     async load() {
       await ensureLoaded();

@@ -33,6 +33,8 @@ export interface Settings {
    * `models.webgpu = 'custom-webllm'`.
    */
   customModels?: { cpu?: { url: string }; webgpu?: { modelId: string; modelUrl: string; modelLibraryUrl: string } };
+  /** GGUF on WebGPU: the CPU engine's GGUF models offload their layers to the GPU (adapters with shader-f16). */
+  ggufOnWebGpu?: boolean;
   /** Tools switched off by name; every other known tool is on. */
   disabledTools: string[];
   concurrency: number;

@@ -153,6 +153,12 @@ function CallDetail({ call, blobs }: { call: ModelCallState; blobs: ReadonlyMap<
           {call.model.label}
           {call.model.url && <span className="hint mono"> {call.model.url}</span>}
         </dd>
+        {call.backend && (
+          <>
+            <dt>Ran on</dt>
+            <dd>{call.backend}</dd>
+          </>
+        )}
         <dt>Status</dt>
         <dd className={call.status === 'failed' ? 'error' : undefined}>
           {statusText(call)}

@@ -50,6 +50,39 @@ function DeviceCapabilities({ capabilities, storage }: { capabilities: Capabilit
   );
 }
 
+/** Why GGUF on WebGPU cannot run here, or undefined where it can. */
+function ggufOnWebGpuUnavailable(capabilities: Capabilities | undefined): string | undefined {
+  if (!capabilities) return 'Checking this device…';
+  if (!capabilities.webgpu.available) return `No WebGPU here (${(capabilities.webgpu.reason ?? 'no adapter').replace(/\.$/, '')}): GGUF models run on the CPU.`;
+  if (!capabilities.webgpu.shaderF16) return "This GPU has no shader-f16, which every llama.cpp WebGPU shader needs: GGUF models run on the CPU.";
+  return undefined;
+}
+
+/** GGUF on WebGPU: the GGUF models on the GPU through llama.cpp's WebGPU backend, offered where the adapter has shader-f16. */
+function GgufOnWebGpuChoice({ capabilities }: { capabilities: Capabilities | undefined }) {
+  const chosen = useAppStore((state) => state.settings.ggufOnWebGpu === true);
+  const updateSettings = useAppStore((state) => state.updateSettings);
+  const unavailable = ggufOnWebGpuUnavailable(capabilities);
+  return (
+    <p className="gguf-webgpu">
+      <label>
+        <input
+          type="checkbox"
+          checked={chosen && unavailable === undefined}
+          disabled={unavailable !== undefined}
+          aria-describedby="gguf-webgpu-reason"
+          onChange={(event) => updateSettings({ ggufOnWebGpu: event.target.checked })}
+        />{' '}
+        GGUF on WebGPU
+      </label>{' '}
+      <span id="gguf-webgpu-reason" className="hint">
+        {unavailable ??
+          'Every layer of these models (and of a self-hosted GGUF file) runs on the GPU through llama.cpp\'s WebGPU backend; it takes effect the next time the model loads. Calls record what ran them.'}
+      </span>
+    </p>
+  );
+}
+
 const approximateBytes = (id: string) => (findCatalogModel(id)?.approximateDownloadMB ?? 0) * 1024 * 1024 || undefined;
 
 /**
@@ -165,7 +198,9 @@ export function ModelManager() {
         loadName="Load CPU model"
         approximateBytes={approximateBytes(cpuChoice)}
         webGpuAvailable={webGpuAvailable}
-      />
+      >
+        <GgufOnWebGpuChoice capabilities={capabilities} />
+      </ModelSection>
 
       <CachedModels />
       <SelfHostedModels custom={custom} />

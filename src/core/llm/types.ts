@@ -46,6 +46,8 @@ export interface ChatResult {
   finishReason: FinishReason;
   usage?: ChatUsage;
   timing: ChatTiming;
+  /** What ran the model, where the engine knows (GGUF on WebGPU: "WebGPU (25 of 25 layers offloaded)", or "CPU"). */
+  backend?: string;
 }
 
 /** Every model (remote endpoint, in-browser, replay) answers through this interface. */

@@ -89,6 +89,7 @@ export class CallRecorder {
         finishReason: result.finishReason,
         ...(result.usage ? { usage: result.usage } : {}),
         timing: result.timing,
+        ...(result.backend ? { backend: result.backend } : {}),
       });
       return result;
     } catch (error) {

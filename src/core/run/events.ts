@@ -127,7 +127,8 @@ export type RunEvent =
   | { type: 'blob'; at: number; key: string; text: string }
   /** A model request; `step` is the plan step it serves (tool caller, `llm` tool). */
   | { type: 'model-call-start'; at: number; callId: string; role: ModelRole; step?: string; model: ModelInfo; request: RecordedRequest }
-  | { type: 'model-call-end'; at: number; callId: string; text: string; reasoning: string; finishReason: FinishReason; usage?: ChatUsage; timing: ChatTiming }
+  /** `backend`: what ran the model, where the engine tells (GGUF on WebGPU or the CPU). */
+  | { type: 'model-call-end'; at: number; callId: string; text: string; reasoning: string; finishReason: FinishReason; usage?: ChatUsage; timing: ChatTiming; backend?: string }
   /** The request failed or was stopped; `text` and `reasoning` are what streamed before. */
   | { type: 'model-call-failed'; at: number; callId: string; error: ErrorInfo; text: string; reasoning: string; durationMs: number };
 

@@ -117,6 +117,8 @@ export interface ModelCallState {
   finishReason?: FinishReason;
   usage?: ChatUsage;
   timing?: ChatTiming;
+  /** What ran the model (GGUF on WebGPU or the CPU), where the engine told. */
+  backend?: string;
   error?: ErrorInfo;
 }
 
@@ -438,6 +440,7 @@ export function reduceRun(state: RunState | undefined, event: RunEvent): RunStat
           finishReason: event.finishReason,
           timing: event.timing,
           ...(event.usage ? { usage: event.usage } : {}),
+          ...(event.backend ? { backend: event.backend } : {}),
         })),
       };
     case 'model-call-failed':

@@ -295,6 +295,7 @@ const eventSchemas = {
     finishReason: z.enum(['stop', 'length', 'other']),
     usage: usageSchema.optional(),
     timing: timingSchema,
+    backend: z.string().max(200).optional(),
   }),
   'model-call-failed': z.object({ type: z.literal('model-call-failed'), at, callId, error: errorInfoSchema, text: z.string(), reasoning: z.string(), durationMs: nonNegative }),
 } satisfies { [Type in RunEventType]: z.ZodType<Extract<RunEvent, { type: Type }>> };
