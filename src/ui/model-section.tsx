@@ -83,52 +83,55 @@ export function ModelSection(props: ModelSectionProps) {
   const radioName = `${target}-model`;
   return (
     <>
-      <table className="model-table" aria-label={props.name}>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Download</th>
-            <th scope="col">{props.memoryHeading}</th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} className={row.recommended ? 'recommended' : undefined}>
-              <td>
-                <label>
-                  <input type="radio" name={radioName} value={row.id} checked={chosenId === row.id} disabled={row.unusable !== undefined} onChange={() => chooseModel(target, row.id)} />{' '}
-                  {row.label}
-                </label>
-              </td>
-              <td>{row.download}</td>
-              <td>{row.memory}</td>
-              <td>
-                <div className="model-notes">
-                  {row.recommended && <span className="model-badge">recommended</span>}
-                  {row.unusable && <span className="hint">{row.unusable}</span>}
-                  {row.cached && <span className="model-badge downloaded">{row.cached}</span>}
-                  {row.note && <span className="hint">{row.note}</span>}
-                </div>
-              </td>
-            </tr>
-          ))}
-          {selfHosted && (
+      {/* On a narrow screen the table scrolls sideways; the text around it wraps. */}
+      <div className="table-scroll">
+        <table className="model-table" aria-label={props.name}>
+          <caption>{props.caption}</caption>
+          <thead>
             <tr>
-              <td>
-                <label>
-                  <input type="radio" name={radioName} value={selfHosted.id} checked={chosenId === selfHosted.id} onChange={() => chooseModel(target, selfHosted.id)} /> Self-hosted:{' '}
-                  {selfHosted.label}
-                </label>
-              </td>
-              <td colSpan={3} className="hint">
-                {selfHosted.url}
-              </td>
+              <th scope="col">Model</th>
+              <th scope="col">Download</th>
+              <th scope="col">{props.memoryHeading}</th>
+              <th scope="col">Note</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} className={row.recommended ? 'recommended' : undefined}>
+                <td>
+                  <label>
+                    <input type="radio" name={radioName} value={row.id} checked={chosenId === row.id} disabled={row.unusable !== undefined} onChange={() => chooseModel(target, row.id)} />{' '}
+                    {row.label}
+                  </label>
+                </td>
+                <td>{row.download}</td>
+                <td>{row.memory}</td>
+                <td>
+                  <div className="model-notes">
+                    {row.recommended && <span className="model-badge">recommended</span>}
+                    {row.unusable && <span className="hint">{row.unusable}</span>}
+                    {row.cached && <span className="model-badge downloaded">{row.cached}</span>}
+                    {row.note && <span className="hint">{row.note}</span>}
+                  </div>
+                </td>
+              </tr>
+            ))}
+            {selfHosted && (
+              <tr>
+                <td>
+                  <label>
+                    <input type="radio" name={radioName} value={selfHosted.id} checked={chosenId === selfHosted.id} onChange={() => chooseModel(target, selfHosted.id)} /> Self-hosted:{' '}
+                    {selfHosted.label}
+                  </label>
+                </td>
+                <td colSpan={3} className="hint">
+                  {selfHosted.url}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       {props.children}
       <div className="controls">
         <button
