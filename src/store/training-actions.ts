@@ -58,17 +58,22 @@ export function defaultTrainingRuns(runIndex: readonly RunSummary[]): string[] {
   return [...new Set(picked)];
 }
 
-/** Builds the examples of the given runs from their stored events, with the toolkit as it is now. */
-export async function prepareTrainingSet(runIds: readonly string[]): Promise<TrainingSet> {
+/**
+ * Builds the examples of the given runs from their stored events, with the toolkit as it is now.
+ * `folded` keeps the runs read so far (a run that has ended does not change): the dialog passes
+ * one per opening, so ticking a run does not read every other run again.
+ */
+export async function prepareTrainingSet(runIds: readonly string[], folded: Map<string, Promise<RunState>> = new Map()): Promise<TrainingSet> {
   flushRunEvents();
   await eventLog.flush();
   const { runIndex } = store();
-  const states = new Map<string, Promise<RunState>>();
   const stateOf = (id: string) => {
-    let state = states.get(id);
+    let state = folded.get(id);
     if (!state) {
       state = eventLog.read(id).then(replayEvents);
-      states.set(id, state);
+      // A failed read is not kept: the next preparation tries again.
+      state.catch(() => folded.delete(id));
+      folded.set(id, state);
     }
     return state;
   };

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TrainingSet } from '../core/training/examples.ts';
+import type { RunState } from '../core/run/run-state.ts';
 import { bundleFiles, recordCount, trainingFile, trainingFormats, type TrainingFormat } from '../core/training/formats.ts';
 import { errorMessage } from '../core/errors.ts';
 import { defaultTrainingRuns, prepareTrainingSet, trainingCandidates } from '../store/training-actions.ts';
@@ -62,17 +63,20 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
     if (!open && dialog.current?.open) dialog.current.close();
   }, [open]);
 
+  // The runs read while the dialog is open (ended runs do not change); read afresh on each opening.
+  const folded = useMemo(() => (open ? new Map<string, Promise<RunState>>() : undefined), [open]);
+
   useEffect(() => {
     if (!open) return;
     let current = true;
-    prepareTrainingSet(selected).then(
+    prepareTrainingSet(selected, folded).then(
       (set) => current && setResult({ selection: selected, set }),
       (error: unknown) => current && setResult({ selection: selected, problem: `The runs could not be read: ${errorMessage(error)}` }),
     );
     return () => {
       current = false;
     };
-  }, [open, selected]);
+  }, [open, selected, folded]);
 
   const set = result?.set;
   const records = set ? recordCount(set, format) : 0;
