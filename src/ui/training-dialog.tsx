@@ -3,7 +3,7 @@ import type { TrainingSet } from '../core/training/examples.ts';
 import type { RunState } from '../core/run/run-state.ts';
 import { bundleFiles, recordCount, trainingFile, trainingFormats, type TrainingFormat } from '../core/training/formats.ts';
 import { errorMessage } from '../core/errors.ts';
-import { defaultTrainingRuns, prepareTrainingSet, trainingCandidates } from '../store/training-actions.ts';
+import { defaultTrainingRuns, isPrivateRun, prepareTrainingSet, trainingCandidates } from '../store/training-actions.ts';
 import type { RunSummary } from '../store/runs-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { downloadFile } from './download.ts';
@@ -44,7 +44,8 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
   const dialog = useRef<HTMLDialogElement>(null);
   const runIndex = useAppStore((state) => state.runIndex);
   const candidates = useMemo(() => trainingCandidates(runIndex), [runIndex]);
-  const privateCount = useMemo(() => runIndex.filter((run) => !candidates.includes(run) && run.private === true).length, [runIndex, candidates]);
+  // Marked private, or a version of a run marked private.
+  const privateCount = useMemo(() => runIndex.filter((run) => isPrivateRun(runIndex, run.id)).length, [runIndex]);
   const [selected, setSelected] = useState<readonly string[]>([]);
   const [format, setFormat] = useState<TrainingFormat>('planner-alpaca');
   // The examples of one selection; while they are being built for a newer one, the old ones show.
