@@ -191,6 +191,8 @@ describe('training data from the history', () => {
       // a's versions: the latest that was not judged bad stands for it.
       run('ab', { parentId: 'a', change: '#E2 edited' }),
       run('abc', { parentId: 'ab', change: '#E3 edited', judgement: bad }),
+      // A later correction that failed does not stand for it either.
+      run('abcd', { parentId: 'ab', change: '#E1 edited', status: 'failed' }),
       run('b', { judgement: bad }),
       run('c'),
       run('p', { judgement: good, private: true }),
@@ -198,7 +200,7 @@ describe('training data from the history', () => {
       run('r', { judgement: good, status: 'running' }),
     ];
     expect(defaultTrainingRuns(index)).toEqual(['ab']);
-    expect(trainingCandidates(index).map((entry) => entry.id)).toEqual(['a', 'ab', 'abc', 'b', 'c']);
+    expect(trainingCandidates(index).map((entry) => entry.id)).toEqual(['a', 'ab', 'abc', 'abcd', 'b', 'c']);
     // A version of a private run is private too.
     expect(isPrivateRun(index, 'pq')).toBe(true);
     expect(isPrivateRun(index, 'ab')).toBe(false);

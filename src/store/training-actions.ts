@@ -35,7 +35,7 @@ export function trainingCandidates(runIndex: readonly RunSummary[]): RunSummary[
 
 /**
  * The runs picked when the dialog opens: every run judged Good, each replaced by its latest
- * corrected version (a version made from it, or from one of its versions, that ended and was
+ * corrected version (a version made from it, or from one of its versions, that finished and was
  * not judged Bad).
  */
 export function defaultTrainingRuns(runIndex: readonly RunSummary[]): string[] {
@@ -47,7 +47,8 @@ export function defaultTrainingRuns(runIndex: readonly RunSummary[]): string[] {
     const visit = (parent: RunSummary) => {
       for (const child of children.get(parent.id) ?? []) {
         if (child.judgement?.verdict === 'bad') continue;
-        if (child.createdAt > latest.createdAt) latest = child;
+        // A correction that did not run to the end is no better than what it corrected.
+        if (child.status === 'done' && child.createdAt > latest.createdAt) latest = child;
         visit(child);
       }
     };
