@@ -6,6 +6,7 @@ import type { ModelCallState } from '../core/run/run-state.ts';
 import { useAppStore } from '../store/store.ts';
 import { characters, CutText } from './cut-text.tsx';
 import { integer, tokens } from './format.ts';
+import { copyText } from './clipboard.ts';
 
 /**
  * Calls: every model request of the run on screen, like a browser's Network panel. One row per
@@ -107,11 +108,7 @@ function CopyButton({ label, text, disabledReason }: { label: string; text: stri
         disabled={text === undefined}
         title={text === undefined ? disabledReason : undefined}
         onClick={() => {
-          if (text === undefined) return;
-          navigator.clipboard.writeText(text).then(
-            () => setState('copied'),
-            () => setState('refused'),
-          );
+          if (text !== undefined) void copyText(text).then((copied) => setState(copied ? 'copied' : 'refused'));
         }}
       >
         {label}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { probeEndpoint } from '../core/llm/openai-engine.ts';
 import { corsCommands } from '../core/llm/endpoint-errors.ts';
+import { copyText } from './clipboard.ts';
 import { maximumTraceSteps } from '../core/trace/trace.ts';
 import { toolSettingDescriptions } from '../../toolkit/index.ts';
 import { allTools, requiresApproval } from '../store/toolkit-actions.ts';
@@ -18,14 +19,10 @@ function OriginCommands() {
   const origin = globalThis.location.origin;
   const [copied, setCopied] = useState<{ server: string; how: 'copied' | 'selected' } | null>(null);
   const copy = async (server: string, command: string, code: HTMLElement | null) => {
-    try {
-      await navigator.clipboard.writeText(command);
-      setCopied({ server, how: 'copied' });
-    } catch {
-      // No clipboard here (a page not served over https): select the text for Ctrl+C instead.
-      if (code) globalThis.getSelection()?.selectAllChildren(code);
-      setCopied({ server, how: 'selected' });
-    }
+    if (await copyText(command)) return setCopied({ server, how: 'copied' });
+    // No clipboard here (a page not served over https): select the text for Ctrl+C instead.
+    if (code) globalThis.getSelection()?.selectAllChildren(code);
+    setCopied({ server, how: 'selected' });
   };
   return (
     <details className="origin-commands" open>
