@@ -6,6 +6,7 @@ import type { ModelLoadProgress } from '../engines/types.ts';
 import { evalCases, type EvalCase } from './cases.ts';
 import { readEvalFile } from './dataset-import.ts';
 import { downloadText } from '../ui/download.ts';
+import { FileButton } from '../ui/file-button.tsx';
 import { createEvalEngine, type EvalEngineChoice } from './eval-engines.ts';
 import { runEval, type EvalReport } from './run-eval.ts';
 
@@ -56,7 +57,6 @@ export function EvalPage() {
   const [loaded, setLoaded] = useState<{ name: string; cases: EvalCase[]; note: string } | null>(null);
   const suite = loaded?.cases ?? evalCases;
   const [caseCount, setCaseCount] = useState(evalCases.length);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   async function loadCases(file: File) {
     const set = readEvalFile(file.name, new Uint8Array(await file.arrayBuffer()));
@@ -190,21 +190,9 @@ export function EvalPage() {
         <input id="eval-case-count" type="number" min={1} max={suite.length} value={caseCount} onChange={(event) => setCaseCount(Number(event.target.value) || suite.length)} />
         <span />
         <span className="controls">
-          <button type="button" onClick={() => fileInput.current?.click()} title="Tool-caller records from Export training data (.jsonl, or the LLaMA-Factory .zip)">
+          <FileButton title="Tool-caller records from Export training data (.jsonl, or the LLaMA-Factory .zip)" accept=".jsonl,.json,.zip" inputLabel="Cases file" onFile={(file) => void loadCases(file)}>
             Load cases
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".jsonl,.json,.zip"
-            aria-label="Cases file"
-            hidden
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (file) void loadCases(file);
-            }}
-          />
+          </FileButton>
           {loaded && (
             <button
               type="button"

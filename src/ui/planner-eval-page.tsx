@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { summaryColumns } from '../eval/planner-eval-table.ts';
 import { count } from './format.ts';
 import { measuresToCsv, parseTaskList, summarise, type GoldComparison, type PlanMeasure } from '../eval/planner-eval.ts';
@@ -8,6 +8,7 @@ import { currentPrompts } from '../store/settings-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { errorMessage } from '../core/errors.ts';
 import { downloadText } from './download.ts';
+import { FileButton } from './file-button.tsx';
 
 const exampleTasks = [
   'What movies did the director of Killers of the Flower Moon direct?',
@@ -53,7 +54,6 @@ function PlannerEval() {
   const [problem, setProblem] = useState<string | null>(null);
   const [labels, setLabels] = useState<Map<string, string>>(new Map());
   const [controller, setController] = useState<AbortController | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const [imported, setImported] = useState<string | null>(null);
   const parsed = useMemo(() => parseTaskList(tasksText), [tasksText]);
   const goldCount = parsed.tasks.filter((task) => task.goldPlan).length;
@@ -122,21 +122,9 @@ function PlannerEval() {
         <label htmlFor="eval-tasks">Tasks (one per line, or JSON Lines with optional "expectedTools" and "goldPlan")</label>
         <textarea id="eval-tasks" className="mono" rows={6} value={tasksText} placeholder={exampleTasks} onChange={(event) => setTasksText(event.target.value)} style={{ width: '100%' }} />
         <div className="controls">
-          <button type="button" onClick={() => fileInput.current?.click()}>
+          <FileButton accept=".txt,.jsonl,.json,.zip,text/plain" inputLabel="Tasks file" onFile={(file) => void importFile(file)}>
             Import tasks
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".txt,.jsonl,.json,.zip,text/plain"
-            aria-label="Tasks file"
-            hidden
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (file) void importFile(file);
-            }}
-          />
+          </FileButton>
           <button type="button" onClick={() => setTasksText(exampleTasks)}>
             Use the examples
           </button>
