@@ -21,8 +21,6 @@ export interface EvalSet {
   skipped: number;
 }
 
-const stepLine = /^\s*#E\d+\s*=\s*[\w.-]+\s*\[/m;
-
 /** The task of a planner prompt: the text after its last `Task:` line, up to a note to the planner. */
 export function taskFromPrompt(prompt: string): string | undefined {
   const at = Math.max(prompt.lastIndexOf('\nTask: '), prompt.startsWith('Task: ') ? 0 : -1);
@@ -118,7 +116,7 @@ function readRecord(record: unknown, where: string, set: EvalSet): void {
   }
   if ((role(answer) === 'function_call' || (isObject(answer) && 'tool_calls' in answer)) && !toolCall) return void set.problems.push(`${where}: its tool call cannot be read`);
   const text = content(answer);
-  if (stepLine.test(text)) {
+  if (planTools(text).length > 0) {
     const task = plannerTask(user, text, where, set.problems);
     if (task) set.tasks.push(task);
     return;
