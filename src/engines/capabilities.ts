@@ -82,7 +82,8 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string)
   });
 }
 
-async function detectWebGpu(navigatorObject: unknown, timeoutMs: number): Promise<WebGpuCapabilities> {
+/** What WebGPU offers here: an adapter, its shader-f16 and limits, or why there is none. Never waits longer than `timeoutMs`. */
+export async function detectWebGpu(navigatorObject: unknown, timeoutMs: number): Promise<WebGpuCapabilities> {
   const gpu = isRecord(navigatorObject) ? navigatorObject.gpu : undefined;
   if (!isRecord(gpu)) {
     return { available: false, shaderF16: false, reason: 'This browser has no WebGPU (navigator.gpu is missing; it also needs a secure context such as https or localhost).' };

@@ -217,7 +217,9 @@ describe('createWllamaEngine', () => {
     expect(result.backend).toBe('CPU (GGUF on WebGPU was asked, but the adapter has no shader-f16, which every llama.cpp WebGPU shader needs)');
     vi.stubGlobal('navigator', {});
     const noGpu = createWllamaEngine({ modelUrl: '/n.gguf', gpuLayers: 999 });
-    expect((await noGpu.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema })).backend).toBe('CPU (GGUF on WebGPU was asked, but this browser has no WebGPU)');
+    expect((await noGpu.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema })).backend).toBe(
+      'CPU (GGUF on WebGPU was asked, but this browser has no WebGPU (navigator.gpu is missing; it also needs a secure context such as https or localhost))',
+    );
     // The CPU engine as it always was says so plainly.
     const cpu = createWllamaEngine({ modelUrl: '/c.gguf' });
     expect((await cpu.chat({ messages: [{ role: 'user', content: 'x' }], jsonSchema: schema })).backend).toBe('CPU');

@@ -4,6 +4,7 @@ import { isAbortError } from '../core/errors.ts';
 import { ReasoningSplitter, type SplitResult } from '../core/llm/reasoning.ts';
 import type { ChatChunk, ChatMessage, ChatRequest, ChatResult, ChatUsage, FinishReason } from '../core/llm/types.ts';
 import { abortable, abortError } from './abort.ts';
+import { detectWebGpu } from './capabilities.ts';
 import { jsonSchemaToGbnf, type GbnfOptions } from './gbnf/json-schema-to-gbnf.ts';
 import { classifyModelError, modelErrorKind } from './model-errors.ts';
 import type { InBrowserChatEngine, ModelLoadProgressCallback } from './types.ts';
@@ -114,11 +115,9 @@ function offloadWatcher(inner: typeof quietLogger, onOffload: (layers: number, t
 
 /** Whether this page's WebGPU adapter can run llama.cpp's WebGPU shaders; the reason when not. */
 async function webGpuForGguf(): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<{ features: { has(feature: string): boolean } } | null> } } | undefined)?.gpu;
-  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
-  const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return { ok: false, reason: 'there is no WebGPU adapter' };
-  if (!adapter.features.has('shader-f16')) return { ok: false, reason: "the adapter has no shader-f16, which every llama.cpp WebGPU shader needs" };
+  const webgpu = await detectWebGpu(globalThis.navigator, 5000);
+  if (!webgpu.available) return { ok: false, reason: (webgpu.reason ?? 'there is no WebGPU adapter').replace(/^\w/, (letter) => letter.toLowerCase()).replace(/\.$/, '') };
+  if (!webgpu.shaderF16) return { ok: false, reason: 'the adapter has no shader-f16, which every llama.cpp WebGPU shader needs' };
   return { ok: true };
 }
 
