@@ -81,6 +81,8 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
 
   const set = result?.set;
   const records = set ? recordCount(set, format) : 0;
+  // Written once per set and format, not on every render (opening "Left out" renders again).
+  const previewText = useMemo(() => (set && records > 0 ? preview(set, format) : ''), [set, format, records]);
   const description = trainingFormats.find((option) => option.value === format)?.description;
   const toggle = (id: string, checked: boolean) => setSelected((ids) => (checked ? [...ids, id] : ids.filter((other) => other !== id)));
   const download = () => {
@@ -157,7 +159,7 @@ export function TrainingDialog({ open, onClose }: { open: boolean; onClose: () =
             {records > 0 && (
               <details>
                 <summary>Preview</summary>
-                <pre className="training-preview" tabIndex={0} aria-label="Preview of the file">{preview(set, format)}</pre>
+                <pre className="training-preview" tabIndex={0} aria-label="Preview of the file">{previewText}</pre>
               </details>
             )}
           </>
