@@ -24,12 +24,18 @@ const runRange = (runId: string) => IDBKeyRange.bound(`${runId}\u0000`, `${runId
 export interface EventLogOptions {
   /** The literal secrets to scrub from every event before it is written (default: none). */
   secrets?: () => readonly string[];
+  /**
+   * When to write what was appended: calls `write` once per burst (default: at the end of the
+   * task that appended, `queueMicrotask`). The page passes its frame clock, so a run's events
+   * reach the disk in the frame that shows them: one write per frame instead of one per token.
+   */
+  schedule?: (write: () => void) => void;
 }
 
 /**
  * Appends a run's events to IndexedDB as they happen: each burst of events is one `put` of a
  * new record (no read-modify-write), so an event is on disk a few milliseconds after it
- * happened and a reload loses at most that burst. Known secrets (an API key or a token that a
+ * happened (at most a frame, with the page's schedule) and a reload loses at most that burst. Known secrets (an API key or a token that a
  * server echoed into evidence or an error) are replaced by `[redacted]` on the way; the events
  * in memory stay as they are.
  */
@@ -40,9 +46,11 @@ export class EventLog {
   private sequence = new Map<string, number>();
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private readonly schedule: (write: () => void) => void;
 
   constructor(options: EventLogOptions = {}) {
     this.secrets = options.secrets ?? (() => []);
+    this.schedule = options.schedule ?? queueMicrotask;
   }
 
   append(runId: string, event: RunEvent): void {
@@ -51,9 +59,9 @@ export class EventLog {
     this.pending.set(runId, queue);
     if (!this.scheduled) {
       this.scheduled = true;
-      // At the end of this task, not a later one: a reload right after must find the events on
-      // disk (an imported run reopened at once showed no steps when this waited for a timer).
-      queueMicrotask(() => void this.flush());
+      this.schedule(() => {
+        if (this.scheduled) void this.flush();
+      });
     }
   }
 

@@ -16,16 +16,56 @@ import { useAppStore } from './store.ts';
 import { currentPrompts, parseHeaderLines } from './settings-slice.ts';
 import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
 
-/** Every run's events go to IndexedDB as they happen, without the secrets the page knows. */
-export const eventLog = new EventLog({ secrets: () => knownSecrets(store()) });
+/** Runs `callback` with the next frame; a hidden tab gets no frames, so there a timer does. */
+function nextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function' && globalThis.document?.visibilityState === 'visible') requestAnimationFrame(callback);
+  else setTimeout(callback, 50);
+}
+
+/** A frame at least `intervalMs` after the last one this pacer gave. */
+function pacer(intervalMs: number): (callback: () => void) => void {
+  let last = -Infinity;
+  return (callback) => {
+    const run = () => {
+      last = performance.now();
+      callback();
+    };
+    const wait = last + intervalMs - performance.now();
+    if (wait > 0) setTimeout(() => nextFrame(run), wait);
+    else nextFrame(run);
+  };
+}
+// A run's progress reaches the page and the disk ten times a second: each frame that shows it
+// costs style, layout and paint whatever it shows, and at a frame per planner token a 200-step
+// run kept the page busy nine tenths of the time (`npm run bench`).
+const updateIntervalMs = 100;
+const nextUpdate = pacer(updateIntervalMs);
+const nextWrite = pacer(updateIntervalMs);
+
+// The secrets change only with settings, custom tools and MCP servers, not with every event.
+let secretsFor: { settings: unknown; customTools: unknown; mcpServers: unknown; secrets: string[] } | undefined;
+function pageSecrets(): string[] {
+  const { settings, customTools, mcpServers } = store();
+  if (secretsFor?.settings !== settings || secretsFor.customTools !== customTools || secretsFor.mcpServers !== mcpServers) {
+    secretsFor = { settings, customTools, mcpServers, secrets: knownSecrets(store()) };
+  }
+  return secretsFor.secrets;
+}
+
+/**
+ * Every run's events go to IndexedDB as they happen, without the secrets the page knows, with
+ * the page's updates (one write per update, not one per planner token). An import writes at
+ * the end of its task (`openTrace`): a reload right after must find it.
+ */
+export const eventLog = new EventLog({ secrets: pageSecrets, schedule: nextWrite });
 
 // The live run's handle: controls reach its scheduler. Not state: it is not serialisable.
 let live: AgentRun | null = null;
 
 const store = () => useAppStore.getState();
 
-// Events reach the store once per frame: a burst (a fast planner, many steps ending at once)
-// is one update of the page instead of one per event. Whatever reads the run's state right
+// Events reach the store in updates (`nextUpdate`): a burst (a fast planner, many steps ending
+// at once) is one update of the page instead of one per event. Whatever reads the run's state right
 // after its events (replanning, the end of a run) calls flushRunEvents() first.
 const pendingEvents = new Map<string, RunEvent[]>();
 let flushScheduled = false;
@@ -44,9 +84,7 @@ function showEvent(runId: string, event: RunEvent): void {
   else pendingEvents.set(runId, [event]);
   if (flushScheduled) return;
   flushScheduled = true;
-  // A hidden tab gets no frames: a timer keeps its state from falling far behind.
-  if (typeof requestAnimationFrame === 'function' && globalThis.document?.visibilityState === 'visible') requestAnimationFrame(flushRunEvents);
-  else setTimeout(flushRunEvents, 50);
+  nextUpdate(flushRunEvents);
 }
 
 function showProblem(error: unknown): void {
@@ -616,6 +654,8 @@ export function openTrace(trace: StepwiseTrace): void {
   const runId = importedRunId(trace);
   store().showRun(runId, trace.events, { id: runId, task: trace.run.task, createdAt: trace.run.createdAt, imported: true });
   trace.events.forEach((event) => eventLog.append(runId, event));
+  // Now, not with a frame: a reload right after must find the run on disk.
+  void eventLog.flush();
 }
 
 /** Replays a trace with its original timing divided by `speed`: no model, no network. */

@@ -75,6 +75,27 @@ describe('event log', () => {
     expect(await reloaded.read('run-a')).toEqual([]);
     expect(await reloaded.read('run-b')).toHaveLength(1);
   });
+
+  it('writes a burst when its schedule says, as one batch', async () => {
+    const { EventLog } = await import('./persistence.ts');
+    const writes: (() => void)[] = [];
+    const log = new EventLog({ schedule: (write) => writes.push(write) });
+    const event = (at: number): RunEvent => ({ type: 'plan-delta', at, text: `t${at}` });
+    log.append('run-paced', event(1));
+    log.append('run-paced', event(2));
+    // One write asked for the burst, and nothing on disk before it runs.
+    expect(writes).toHaveLength(1);
+    expect(await new EventLog().read('run-paced')).toEqual([]);
+    writes[0]?.();
+    await log.flush();
+    expect((await new EventLog().read('run-paced')).map((item) => item.at)).toEqual([1, 2]);
+    // An explicit flush before the scheduled write leaves that write nothing to do.
+    log.append('run-paced', event(3));
+    await log.flush();
+    writes[1]?.();
+    await log.flush();
+    expect((await new EventLog().read('run-paced')).map((item) => item.at)).toEqual([1, 2, 3]);
+  });
 });
 
 describe('known secrets', () => {

@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import { useDeferredValue, type KeyboardEvent } from 'react';
 import { useAppStore } from '../store/store.ts';
 import { Markdown } from './markdown.tsx';
 import { runProblem } from './run-problem.tsx';
@@ -21,7 +21,8 @@ function moveBetweenCards(event: KeyboardEvent<HTMLOListElement>): void {
 
 /** The plan: one card per step, in plan order, with the plan's blocking problems above. */
 export function PlanList() {
-  const steps = useAppStore((state) => state.activeRun?.steps);
+  // Deferred: a burst of events re-renders the cards in slices that leave the page free between them.
+  const steps = useDeferredValue(useAppStore((state) => state.activeRun?.steps));
   const planErrors = useAppStore((state) => state.activeRun?.plan.errors);
   return (
     <section>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useDeferredValue, type ReactNode } from 'react';
 import type { PanelTab } from '../store/runs-slice.ts';
 import { useAppStore } from '../store/store.ts';
 import { integer } from './format.ts';
@@ -15,7 +15,8 @@ const CallsPanel = lazy(() => import('./calls-panel.tsx'));
 const Comparison = lazy(() => import('./comparison.tsx'));
 
 function GraphPanel() {
-  const steps = useAppStore((state) => state.activeRun?.steps);
+  // Deferred like the plan's cards: the graph re-renders in slices that leave the page free between them.
+  const steps = useDeferredValue(useAppStore((state) => state.activeRun?.steps));
   if (!steps || steps.length === 0) return <p className="hint">The graph of the plan appears here once the planner writes steps.</p>;
   return (
     <section aria-label="Graph">
