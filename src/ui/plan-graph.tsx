@@ -152,10 +152,10 @@ const GraphNode = memo(function GraphNode({ node, step, onSelect }: { node: Plan
   const top = node.y - node.height / 2;
   if (node.missing || !step) {
     return (
-      <g className="plan-graph-node missing" data-step-id={node.id} transform={`translate(${left},${top})`}>
+      <g className="plan-graph-node missing" data-step-id={node.id}>
         <title>{`${node.id} is not defined by any step`}</title>
-        <rect width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
-        <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
+        <rect x={left} y={top} width={node.width} height={node.height} rx={6} fill="none" stroke="var(--failed, #dc2626)" strokeDasharray="4 3" />
+        <text x={node.x} y={node.y} dominantBaseline="central" textAnchor="middle" fill="var(--failed, #dc2626)">
           {node.label}
         </text>
       </g>
@@ -165,33 +165,35 @@ const GraphNode = memo(function GraphNode({ node, step, onSelect }: { node: Plan
   const color = stepStatusColor(step.status);
   const uses = step.deps.length > 0 ? `, uses ${step.deps.join(', ')}` : '';
   const origin = step.evidenceSource?.kind === 'by-hand' ? ', set by hand' : step.evidenceSource?.kind === 'reused' ? ', reused' : '';
+  // Placed by the rect's and the text's coordinates, not by a transform on each node: a transform
+  // per node made each its own paint chunk, and compositing 200 of them took tens of milliseconds a frame.
   return (
-    <g transform={`translate(${left},${top})`}>
-      <a
-        href={`#step-${node.id.replace(/^#/, '')}`}
-        className={`plan-graph-node status-${step.status}`}
-        data-step-id={node.id}
-        data-status={status}
-        aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
-        onClick={(event) => onSelect(event, node.id)}
-        onKeyDown={(event) => {
-          if (event.key === ' ') onSelect(event, node.id);
-        }}
-      >
-        <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
-        <rect
-          width={node.width}
-          height={node.height}
-          rx={6}
-          strokeWidth={step.status === 'running' ? 2.2 : 1.4}
-          strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
-          style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
-        />
-        <text x={node.width / 2} y={node.height / 2} dominantBaseline="central" textAnchor="middle" fill="currentColor">
-          {node.label}
-        </text>
-      </a>
-    </g>
+    <a
+      href={`#step-${node.id.replace(/^#/, '')}`}
+      className={`plan-graph-node status-${step.status}`}
+      data-step-id={node.id}
+      data-status={status}
+      aria-label={`${node.id} ${step.tool}, ${status}${origin}${uses}`}
+      onClick={(event) => onSelect(event, node.id)}
+      onKeyDown={(event) => {
+        if (event.key === ' ') onSelect(event, node.id);
+      }}
+    >
+      <title>{`${node.id} = ${step.tool}[${step.input.length > titleInputLength ? `${step.input.slice(0, titleInputLength)}…` : step.input}] (${status}${origin})`}</title>
+      <rect
+        x={left}
+        y={top}
+        width={node.width}
+        height={node.height}
+        rx={6}
+        strokeWidth={step.status === 'running' ? 2.2 : 1.4}
+        strokeDasharray={step.status === 'stale' || step.status === 'skipped' ? '4 3' : step.evidenceSource?.kind === 'by-hand' ? '1 2' : undefined}
+        style={{ fill: `color-mix(in srgb, ${color} ${step.status === 'pending' || step.status === 'ready' ? 6 : 18}%, Canvas)`, stroke: color }}
+      />
+      <text x={node.x} y={node.y} dominantBaseline="central" textAnchor="middle" fill="currentColor">
+        {node.label}
+      </text>
+    </a>
   );
 });
 

@@ -55,12 +55,25 @@ export class CallRecorder {
   private async record(engine: ChatEngine, role: ModelRole, request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult> {
     const callId = `c${this.next++}`;
     const wire = engine.describe?.(request);
-    const recorded: RecordedRequest = { messages: request.messages.map((message) => ({ role: message.role, ...this.ref(message.content) })) };
+    // A request of megabytes (a solver prompt with large evidence) is hashed, written out as its
+    // HTTP body and hashed again: each pass in a task of its own, so none is a long task.
+    const large = request.messages.reduce((total, message) => total + message.content.length, 0) > largeTextChars;
+    const messages: RecordedRequest['messages'] = [];
+    for (const message of request.messages) {
+      messages.push({ role: message.role, ...this.ref(message.content) });
+      if (large) await yieldToPage();
+    }
+    const recorded: RecordedRequest = { messages };
     if (request.jsonSchema !== undefined) recorded.schema = this.ref(JSON.stringify(request.jsonSchema));
     if (request.maxTokens !== undefined) recorded.maxTokens = request.maxTokens;
     if (request.temperature !== undefined) recorded.temperature = request.temperature;
     if (request.stop !== undefined) recorded.stop = [...request.stop];
-    if (wire) recorded.body = this.ref(JSON.stringify(wire.body));
+    if (wire) {
+      const body = JSON.stringify(wire.body);
+      if (large) await yieldToPage();
+      recorded.body = this.ref(body);
+      if (large) await yieldToPage();
+    }
     this.emit({
       type: 'model-call-start',
       callId,
@@ -69,9 +82,8 @@ export class CallRecorder {
       model: { id: engine.id, label: engine.label, ...(wire ? { url: wire.url, model: wire.model } : {}) },
       request: recorded,
     });
-    // A request of megabytes (a solver prompt with large evidence) was just hashed and recorded;
-    // encoding and sending it is as long again: in a task of its own.
-    if (request.messages.reduce((total, message) => total + message.content.length, 0) > largeTextChars) await yieldToPage();
+    // Encoding and sending it is as long again: in a task of its own.
+    if (large) await yieldToPage();
     const started = performance.now();
     let text = '';
     let reasoning = '';
