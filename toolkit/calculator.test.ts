@@ -186,11 +186,49 @@ describe('calculator in the page', () => {
     expect(FakeWorker.instances[0]?.requests.map((request) => (request as { expression: string }).expression)).toEqual(['1 + 1', '6 * 7']);
   });
 
-  it('gives parallel steps their own workers and keeps four when they finish, for the next calls', async () => {
+  it('loads mathjs in one worker at a time: parallel steps wait for it instead of each loading their own', async () => {
     expect(await Promise.all(['1 + 1', '2 + 2', '3 + 3', '4 + 4', '5 + 5', '6 + 6'].map((expression) => run(expression)))).toEqual(['2', '4', '6', '8', '10', '12']);
-    expect(FakeWorker.instances.filter((worker) => !worker.terminated)).toHaveLength(4);
+    expect(FakeWorker.instances).toHaveLength(1);
     expect(await run('6 * 7')).toBe('42');
-    expect(FakeWorker.instances).toHaveLength(6);
+    expect(FakeWorker.instances).toHaveLength(1);
+  });
+
+  it('starts a second worker for a step that comes while the first is busy but set up, and keeps up to four idle', async () => {
+    await run('1 + 1');
+    // Each loaded worker stays busy until told: parallel steps then need workers of their own.
+    const held: (() => void)[] = [];
+    FakeWorker.answer = (worker, request) => held.push(() => answerWithMathjs(worker, request));
+    const pending = ['2 + 2', '3 + 3', '4 + 4', '5 + 5', '6 + 6'].map((expression) => run(expression));
+    // The set-up worker takes the first; one new worker loads; the rest wait for it.
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    expect(FakeWorker.instances).toHaveLength(2);
+    while (held.length > 0) {
+      held.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await Promise.all(pending)).toEqual(['4', '6', '8', '10', '12']);
+    expect(FakeWorker.instances.filter((worker) => !worker.terminated).length).toBeLessThanOrEqual(4);
+  });
+
+  it('a calculation that comes while the warm-up loads waits for that worker', async () => {
+    const { warmCalculator } = await import('./calculator.ts');
+    warmCalculator();
+    expect(await Promise.all([run('6 * 7'), run('2 ^ 10')])).toEqual(['42', '1024']);
+    expect(FakeWorker.instances).toHaveLength(1);
+  });
+
+  it('a step stopped while it waits for a worker is stopped at once', async () => {
+    FakeWorker.answer = () => undefined; // The first worker never finishes loading.
+    const first = new AbortController();
+    const loading = run('1 + 1', first.signal);
+    const controller = new AbortController();
+    const reason = new RunAbortedError();
+    const waiting = run('2 + 2', controller.signal);
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(FakeWorker.instances).toHaveLength(1);
+    first.abort(new RunAbortedError());
+    await expect(loading).rejects.toBeInstanceOf(RunAbortedError);
   });
 
   it('terminates a calculation that times out, says why, and starts a new worker for the next', async () => {

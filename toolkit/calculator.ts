@@ -15,26 +15,71 @@ const idleWorkers: Worker[] = [];
 const maxIdleWorkers = 4;
 let nextRequestId = 0;
 
+/**
+ * Workers still setting mathjs up (until their first answer). One at a time: each load is
+ * about a second of a core, and five at once (a plan whose first steps are calculations) left
+ * the page's own thread without a core for a second. A calculation that finds no idle worker
+ * while one loads waits for the next worker to be free.
+ */
+const loadingWorkers = new Set<Worker>();
+const maxLoadingWorkers = 1;
+/** Calculations waiting for a worker; each gets one, or `undefined`: start your own. */
+const waiting: ((worker: Worker | undefined) => void)[] = [];
+
 function createWorker(): Worker {
   // Written out in full so that Vite sees the worker and bundles it as its own chunk.
-  return new Worker(new URL('./calculator-worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('./calculator-worker.ts', import.meta.url), { type: 'module' });
+  loadingWorkers.add(worker);
+  return worker;
+}
+
+/** `worker` (undefined: a loading worker failed) goes to the next waiting calculation, or back to the idle ones. */
+function release(worker: Worker | undefined): void {
+  const next = waiting.shift();
+  if (next) return next(worker);
+  if (worker && idleWorkers.length < maxIdleWorkers) idleWorkers.push(worker);
+  else worker?.terminate();
+}
+
+/** Done with `worker`: `reusable` when it answered as it should, else it is terminated. */
+function finishWith(worker: Worker, reusable: boolean): void {
+  const wasLoading = loadingWorkers.delete(worker);
+  if (reusable) return release(worker);
+  worker.terminate();
+  if (wasLoading) release(undefined);
+}
+
+/** An idle worker, a new one when none is loading, else the next one free. */
+function acquireWorker(signal: AbortSignal): Promise<Worker> {
+  const idle = idleWorkers.pop();
+  if (idle) return Promise.resolve(idle);
+  if (loadingWorkers.size < maxLoadingWorkers) return Promise.resolve(createWorker());
+  return new Promise((resolve, reject) => {
+    const take = (worker: Worker | undefined) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(worker ?? createWorker());
+    };
+    const onAbort = () => {
+      waiting.splice(waiting.indexOf(take), 1);
+      reject(stopReason(signal));
+    };
+    waiting.push(take);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
  * Starts a worker and sets mathjs up in it ahead of time (about a second on a slow machine), so
  * that the first calculation of a run does not pay for it: the app calls this when a run starts,
- * while the planner is still writing. Does nothing without workers or when one is ready.
+ * while the planner is still writing. Does nothing without workers or when one is ready or loading.
  */
 export function warmCalculator(): void {
-  if (typeof Worker === 'undefined' || idleWorkers.length > 0 || warming) return;
+  if (typeof Worker === 'undefined' || idleWorkers.length > 0 || loadingWorkers.size > 0) return;
   const worker = createWorker();
-  warming = true;
   const done = (ready: boolean) => {
-    warming = false;
     worker.removeEventListener('message', onReady);
     worker.removeEventListener('error', onFailed);
-    if (ready && idleWorkers.length < maxIdleWorkers) idleWorkers.push(worker);
-    else worker.terminate();
+    finishWith(worker, ready);
   };
   const onReady = () => done(true);
   const onFailed = () => done(false);
@@ -42,7 +87,6 @@ export function warmCalculator(): void {
   worker.addEventListener('error', onFailed);
   worker.postMessage({ id: nextRequestId++, expression: '1 + 1' } satisfies CalculationRequest);
 }
-let warming = false;
 
 /** Why a call stopped. A timeout is the calculation's own doing, so it gets a message that says so. */
 function stopReason(signal: AbortSignal): unknown {
@@ -61,8 +105,13 @@ function stopReason(signal: AbortSignal): unknown {
  * Evaluates in a dedicated worker, terminated when the step times out or is stopped: a running
  * mathjs call cannot be interrupted any other way, and on the page's thread it freezes the page.
  */
-function calculateInWorker(expression: string, signal: AbortSignal): Promise<CalculationOutcome> {
-  const worker = idleWorkers.pop() ?? createWorker();
+async function calculateInWorker(expression: string, signal: AbortSignal): Promise<CalculationOutcome> {
+  const worker = await acquireWorker(signal);
+  // Stopped while it got the worker: nothing was asked of it.
+  if (signal.aborted) {
+    finishWith(worker, false);
+    throw stopReason(signal);
+  }
   const id = nextRequestId++;
   return new Promise((resolve, reject) => {
     const finish = (reusable: boolean) => {
@@ -70,8 +119,7 @@ function calculateInWorker(expression: string, signal: AbortSignal): Promise<Cal
       worker.removeEventListener('error', onError);
       worker.removeEventListener('messageerror', onError);
       signal.removeEventListener('abort', onAbort);
-      if (reusable && idleWorkers.length < maxIdleWorkers) idleWorkers.push(worker);
-      else worker.terminate();
+      finishWith(worker, reusable);
     };
     const onMessage = (event: MessageEvent) => {
       const answer = calculationAnswerSchema.safeParse(event.data);
