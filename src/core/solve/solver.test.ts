@@ -36,4 +36,28 @@ describe('solver', () => {
     expect(chunks).toEqual([{ type: 'text', text: 'Martin Scorsese [#E1]' }]);
     expect(seen[0]?.signal).toBe(controller.signal);
   });
+
+  it('builds a prompt of megabytes in slices, to the same messages as in one go', async () => {
+    const large = Array.from({ length: 40 }, (_, index) => ({
+      id: `#E${index + 1}`,
+      tool: 'fetch_url',
+      input: `https://example.org/${index}`,
+      outcome: { status: 'done' as const, evidence: `page ${index} `.repeat(6_000) },
+    }));
+    const template = 'Evidence:\n{{evidence}}\nTask: {{task}}\n{{plan}}';
+    const seen: ChatRequest[] = [];
+    const engine: ChatEngine = {
+      id: 'test',
+      label: 'test',
+      async chat(request) {
+        seen.push(request);
+        return { text: 'ok', reasoning: '', finishReason: 'stop', timing: { totalMs: 1 } };
+      },
+    };
+    await solve(engine, 'Compare the pages.', large, { template });
+    await solve(engine, 'Compare the pages.', large);
+    expect(seen[0]?.messages).toEqual(buildSolverMessages('Compare the pages.', large, template));
+    expect(seen[1]?.messages).toEqual(buildSolverMessages('Compare the pages.', large));
+    expect(seen[0]?.messages.reduce((total, message) => total + message.content.length, 0)).toBeGreaterThan(2 * 1_000_000);
+  });
 });
