@@ -35,6 +35,7 @@ function pacer(intervalMs: number): (callback: () => void) => void {
     else nextFrame(run);
   };
 }
+
 // A run's progress reaches the page and the disk ten times a second: each frame that shows it
 // costs style, layout and paint whatever it shows, and at a frame per planner token a 200-step
 // run kept the page busy nine tenths of the time (`npm run bench`).
