@@ -26,18 +26,17 @@ export interface EventLogOptions {
   secrets?: () => readonly string[];
   /**
    * When to write what was appended: calls `write` once per burst (default: at the end of the
-   * task that appended, `queueMicrotask`). The page passes its frame clock, so a run's events
-   * reach the disk in the frame that shows them: one write per frame instead of one per token.
+   * task that appended, `queueMicrotask`). The page passes the clock of its updates, so a run's
+   * events reach the disk with the update that shows them: one write per update, not per token.
    */
   schedule?: (write: () => void) => void;
 }
 
 /**
- * Appends a run's events to IndexedDB as they happen: each burst of events is one `put` of a
- * new record (no read-modify-write), so an event is on disk a few milliseconds after it
- * happened (at most a frame, with the page's schedule) and a reload loses at most that burst. Known secrets (an API key or a token that a
- * server echoed into evidence or an error) are replaced by `[redacted]` on the way; the events
- * in memory stay as they are.
+ * Appends a run's events to IndexedDB as they happen: each burst of events (as `schedule` groups
+ * them) is one `put` of a new record (no read-modify-write), so a reload loses at most that
+ * burst. Known secrets (an API key or a token that a server echoed into evidence or an error)
+ * are replaced by `[redacted]` on the way; the events in memory stay as they are.
  */
 export class EventLog {
   private readonly store: UseStore = createStore('stepwise-events', 'batches');

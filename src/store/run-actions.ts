@@ -39,9 +39,7 @@ function pacer(intervalMs: number): (callback: () => void) => void {
 // A run's progress reaches the page and the disk ten times a second: each frame that shows it
 // costs style, layout and paint whatever it shows, and at a frame per planner token a 200-step
 // run kept the page busy nine tenths of the time (`npm run bench`).
-const updateIntervalMs = 100;
-const nextUpdate = pacer(updateIntervalMs);
-const nextWrite = pacer(updateIntervalMs);
+const nextUpdate = pacer(100);
 
 // The secrets change only with settings, custom tools and MCP servers, not with every event.
 let secretsFor: { settings: unknown; customTools: unknown; mcpServers: unknown; secrets: string[] } | undefined;
@@ -58,7 +56,7 @@ function pageSecrets(): string[] {
  * the page's updates (one write per update, not one per planner token). An import writes at
  * the end of its task (`openTrace`): a reload right after must find it.
  */
-export const eventLog = new EventLog({ secrets: pageSecrets, schedule: nextWrite });
+export const eventLog = new EventLog({ secrets: pageSecrets, schedule: nextUpdate });
 
 // The live run's handle: controls reach its scheduler. Not state: it is not serialisable.
 let live: AgentRun | null = null;
@@ -66,8 +64,8 @@ let live: AgentRun | null = null;
 const store = () => useAppStore.getState();
 
 // Events reach the store in updates (`nextUpdate`): a burst (a fast planner, many steps ending
-// at once) is one update of the page instead of one per event. Whatever reads the run's state right
-// after its events (replanning, the end of a run) calls flushRunEvents() first.
+// at once) is one update of the page instead of one per event. Whatever reads the run's state
+// right after its events (replanning, the end of a run) calls flushRunEvents() first.
 const pendingEvents = new Map<string, RunEvent[]>();
 let flushScheduled = false;
 
