@@ -1,6 +1,7 @@
 import { createStore, del, get, set as setItem, type UseStore } from 'idb-keyval';
 import type { StateStorage } from 'zustand/middleware';
 import type { RunEvent } from '../core/run/events.ts';
+import { largeTextChars, textBlob } from '../core/run/slices.ts';
 import { redactKnownSecrets } from '../core/trace/redact.ts';
 
 /** zustand `persist` storage over IndexedDB. */
@@ -20,6 +21,24 @@ const promisify = <T>(request: IDBRequest<T>) =>
 const batchKey = (runId: string, sequence: number) => `${runId}\u0000${String(sequence).padStart(10, '0')}`;
 const runRange = (runId: string) => IDBKeyRange.bound(`${runId}\u0000`, `${runId}\u0000\uffff`);
 
+const isObject = (value: unknown): value is object => value !== null && typeof value === 'object' && !(value instanceof Blob);
+const isLongText = (value: unknown): value is string => typeof value === 'string' && value.length > largeTextChars;
+const isBlob = (value: unknown): value is Blob => value instanceof Blob;
+
+function contains(value: unknown, test: (leaf: unknown) => boolean): boolean {
+  if (test(value)) return true;
+  return isObject(value) && Object.values(value).some((child) => contains(child, test));
+}
+
+/** `value` with each leaf that `test` picks replaced by `convert(leaf)`, one after another; parts without one are shared. */
+async function mapLeaves<T>(value: unknown, test: (leaf: unknown) => leaf is T, convert: (leaf: T) => Promise<unknown>): Promise<unknown> {
+  if (test(value)) return convert(value);
+  if (!isObject(value) || !contains(value, test)) return value;
+  const entries: [string, unknown][] = [];
+  for (const [key, child] of Object.entries(value)) entries.push([key, await mapLeaves(child, test, convert)]);
+  return Array.isArray(value) ? entries.map(([, child]) => child) : Object.fromEntries(entries);
+}
+
 /** Options of `EventLog`. */
 export interface EventLogOptions {
   /** The literal secrets to scrub from every event before it is written (default: none). */
@@ -36,7 +55,10 @@ export interface EventLogOptions {
  * Appends a run's events to IndexedDB as they happen: each burst of events (as `schedule` groups
  * them) is one `put` of a new record (no read-modify-write), so a reload loses at most that
  * burst. Known secrets (an API key or a token that a server echoed into evidence or an error)
- * are replaced by `[redacted]` on the way; the events in memory stay as they are.
+ * are replaced by `[redacted]` on the way; the events in memory stay as they are. A text of
+ * megabytes (a solver prompt in its `blob` event) is stored as a Blob encoded a slice per task:
+ * an IndexedDB put serialises a string on the page (30–80 ms for 2 MB on a slow machine), a
+ * Blob it only refers to. Reading turns the Blobs back into text.
  */
 export class EventLog {
   private readonly store: UseStore = createStore('stepwise-events', 'batches');
@@ -72,15 +94,17 @@ export class EventLog {
     if (pending.length === 0) return this.writing;
     const secrets = this.secrets();
     const batches = pending.map(([runId, events]) => [runId, redactKnownSecrets(events, secrets)] as const);
-    this.writing = this.writing.then(() =>
-      this.store('readwrite', async (store) => {
-        for (const [runId, events] of batches) {
+    this.writing = this.writing.then(async () => {
+      const stored: [string, unknown][] = [];
+      for (const [runId, events] of batches) stored.push([runId, await mapLeaves(events, isLongText, (text) => textBlob(text))]);
+      await this.store('readwrite', async (store) => {
+        for (const [runId, events] of stored) {
           const next = this.sequence.get(runId) ?? (await this.lastSequence(store, runId)) + 1;
           this.sequence.set(runId, next + 1);
           store.put(events, batchKey(runId, next));
         }
-      }),
-    );
+      });
+    });
     return this.writing;
   }
 
@@ -98,7 +122,8 @@ export class EventLog {
       this.store('readonly', (store) => promisify(store.getAll(runRange(runId)) as IDBRequest<unknown[]>)),
       import('../core/trace/trace.ts'),
     ]);
-    return parseStoredEvents(batches.flatMap((batch) => (Array.isArray(batch) ? batch : [batch])));
+    const events = await mapLeaves(batches.flatMap((batch) => (Array.isArray(batch) ? batch : [batch])), isBlob, (blob) => blob.text());
+    return parseStoredEvents(events as unknown[]);
   }
 
   /** A run's valid events (see `readChecked`). */

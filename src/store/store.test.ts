@@ -96,6 +96,29 @@ describe('event log', () => {
     await log.flush();
     expect((await new EventLog().read('run-paced')).map((item) => item.at)).toEqual([1, 2, 3]);
   });
+
+  it('stores a text of megabytes as a Blob (the page does not serialise it) and reads it back as text', async () => {
+    const { EventLog } = await import('./persistence.ts');
+    const { createStore, entries } = await import('idb-keyval');
+    const log = new EventLog({ secrets: () => ['sk-page-secret-1'] });
+    // Longer than a slice, with a surrogate pair on a slice's edge and a secret to scrub first.
+    const text = `${'évidence '.repeat(40_000)}🙂 key sk-page-secret-1 ${'b'.repeat(300_000)}`;
+    const events: RunEvent[] = [
+      { type: 'blob', at: 1, key: '0123456789abcdef', text },
+      { type: 'plan-delta', at: 2, text: 'short' },
+    ];
+    for (const event of events) log.append('run-large', event);
+    await log.flush();
+    const stored = (await entries(createStore('stepwise-events', 'batches'))).filter(([key]) => String(key).startsWith('run-large'));
+    const batch = stored[0]?.[1] as { text: unknown }[];
+    expect(batch[0]?.text).toBeInstanceOf(Blob);
+    expect(batch[1]?.text).toBe('short');
+    const { events: read, problems } = await new EventLog().readChecked('run-large');
+    expect(problems).toEqual([]);
+    expect(read.map((event) => event.type)).toEqual(['blob', 'plan-delta']);
+    // Compared as a boolean: a failure would print megabytes.
+    expect(read[0]?.type === 'blob' && read[0].text === text.replace('sk-page-secret-1', '[redacted]')).toBe(true);
+  });
 });
 
 describe('known secrets', () => {

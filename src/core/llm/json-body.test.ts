@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { largeTextChars } from '../run/retry.ts';
+import { largeTextChars } from '../run/slices.ts';
 import { jsonBlob } from './json-body.ts';
 
 describe('jsonBlob', () => {

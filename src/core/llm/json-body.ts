@@ -1,15 +1,12 @@
-import { largeTextChars, yieldToPage } from '../run/retry.ts';
+import { largeTextChars, sliceEnds, yieldToPage } from '../run/slices.ts';
 
-/** How much of a long string is JSON-escaped per task. */
-const sliceChars = 256 * 1024;
-
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * `value` as JSON in a Blob: the same text as `JSON.stringify(value)`. Strings longer than
- * `largeTextChars` (a solver prompt with megabytes of evidence) are escaped a slice at a time,
- * each slice in a task of its own, so that sending a huge request never blocks the page.
+ * `largeTextChars` (a solver prompt with megabytes of evidence) are escaped and encoded a slice
+ * at a time, each slice in a task of its own (as a Blob, so that the whole is joined by
+ * reference, not encoded again), so that sending a huge request never blocks the page.
  */
 export async function jsonBlob(value: unknown): Promise<Blob> {
   const long: string[] = [];
@@ -18,17 +15,14 @@ export async function jsonBlob(value: unknown): Promise<Blob> {
   const skeleton = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.length > largeTextChars ? `${marker}${long.push(item) - 1}` : item));
   if (long.length === 0) return new Blob([skeleton], { type: 'application/json' });
   const pattern = new RegExp(`"${escapeRegExp(JSON.stringify(marker).slice(1, -1))}(\\d+)"`, 'g');
-  const parts: string[] = [];
+  const parts: (string | Blob)[] = [];
   let last = 0;
   for (const match of skeleton.matchAll(pattern)) {
     parts.push(skeleton.slice(last, match.index), '"');
     const text = long[Number(match[1])] ?? '';
-    for (let start = 0; start < text.length; ) {
-      let end = Math.min(text.length, start + sliceChars);
-      // A surrogate pair stays whole: JSON.stringify would escape its halves apart.
-      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-      parts.push(JSON.stringify(text.slice(start, end)).slice(1, -1));
-      start = end;
+    // A surrogate pair stays whole (`sliceEnds`): JSON.stringify would escape its halves apart.
+    for (const [start, end] of sliceEnds(text)) {
+      parts.push(new Blob([JSON.stringify(text.slice(start, end)).slice(1, -1)]));
       await yieldToPage();
     }
     parts.push('"');

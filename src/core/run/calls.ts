@@ -2,7 +2,7 @@ import type { ChatChunk, ChatEngine, ChatRequest, ChatResult } from '../llm/type
 import { toErrorInfo } from './error-info.ts';
 import type { ModelRole, RecordedRequest, RunEvent, RunEventInput, TextRef } from './events.ts';
 import type { ModelCallState } from './run-state.ts';
-import { largeTextChars, yieldToPage } from './retry.ts';
+import { largeTextChars, yieldToPage } from './slices.ts';
 
 /**
  * The record of every model request of a run: the `model-call-*` events. Each engine the run

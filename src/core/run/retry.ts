@@ -36,9 +36,3 @@ export function retryDelay(error: unknown, attempt: number, options: BackoffOpti
   if (retryAfter !== undefined) return Math.min(retryAfter, options.maxRetryAfterMs ?? Number.POSITIVE_INFINITY);
   return Math.min(options.baseDelayMs * 2 ** (attempt - 1), options.maxDelayMs);
 }
-
-/** Texts longer than this (a solver prompt with large evidence) are worked on in tasks of their own. */
-export const largeTextChars = 100_000;
-
-/** Lets the page paint before going on: what follows runs in a task of its own. */
-export const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,6 +1,6 @@
 import type { ChatChunk, ChatEngine, ChatMessage, ChatResult } from '../llm/types.ts';
 import { defaultTemplates, renderPrompt } from '../prompts/templates.ts';
-import { largeTextChars, yieldToPage } from '../run/retry.ts';
+import { largeTextChars, yieldToPage } from '../run/slices.ts';
 
 /** What the solver sees of one step. */
 export interface SolverStep {
