@@ -60,6 +60,36 @@ function TextForm(props: { id: string; label: string; initial?: string; rows: nu
   );
 }
 
+type Toggle = (update: (open: boolean) => boolean) => void;
+const livePhases: ReadonlySet<string | undefined> = new Set(['planning', 'running', 'solving']);
+
+/**
+ * A card's buttons. Which of them show depends on the run's phase, so they follow it on their
+ * own: a change of phase re-renders 200 of these, not 200 cards with their evidence.
+ */
+const StepActions = memo(function StepActions(props: { id: string; status: StepState['status']; setEditing: Toggle; setReplanning: Toggle; setSettingEvidence: Toggle }) {
+  const { id, status } = props;
+  // A run that has ended (or was imported, or reloaded) can be changed too: each change makes a version.
+  const live = useAppStore((state) => livePhases.has(state.activeRun?.status)) && isActiveRunLive();
+  const notStarted = status === 'pending' || status === 'ready' || status === 'paused' || status === 'stale';
+  const finished = status === 'done' || status === 'failed' || status === 'skipped';
+  const toggle = (set: Toggle) => () => set((open) => !open);
+  return (
+    <>
+      {(notStarted || !live) && <button onClick={toggle(props.setEditing)}>Edit</button>}
+      {(notStarted || !live) && <button onClick={() => skipStep(id)}>Skip</button>}
+      {(finished || !live) && (
+        <button onClick={() => rerunStep(id)} title="Run this step again; the steps that use it run again too">
+          Redo
+        </button>
+      )}
+      <button onClick={toggle(props.setSettingEvidence)} title="Replace this step's evidence by hand; the steps that use it run again">
+        Set evidence
+      </button>
+      <button onClick={toggle(props.setReplanning)} title="Ask the planner for a new plan from this step on">Replan</button>
+    </>
+  );
+});
 
 /** One plan step: thought, tool, input, call, how it was made, status, timings and evidence. */
 export const StepCard = memo(function StepCard({ step }: { step: StepState }) {
@@ -67,12 +97,7 @@ export const StepCard = memo(function StepCard({ step }: { step: StepState }) {
   const [editing, setEditing] = useState(false);
   const [replanning, setReplanning] = useState(false);
   const [settingEvidence, setSettingEvidence] = useState(false);
-  // A run that has ended (or was imported, or reloaded) can be changed too: each change makes a version.
-  const phase = useAppStore((state) => state.activeRun?.status);
-  const live = (phase === 'planning' || phase === 'running' || phase === 'solving') && isActiveRunLive();
   const status = statusLabel(step.status);
-  const notStarted = step.status === 'pending' || step.status === 'ready' || step.status === 'paused' || step.status === 'stale';
-  const finished = step.status === 'done' || step.status === 'failed' || step.status === 'skipped';
   const calls = useAppStore((state) => callCount(state.activeRun?.calls, step.id));
   const selected = useAppStore((state) => state.selectedStep === step.id);
   return (
@@ -103,17 +128,7 @@ export const StepCard = memo(function StepCard({ step }: { step: StepState }) {
         {step.durationMs !== undefined && <span className="hint">{Math.round(step.durationMs)} ms</span>}
         {step.attempts > 1 && <span className="hint">{step.attempts} tries</span>}
         <span style={{ flex: 1 }} />
-        {(notStarted || !live) && <button onClick={() => setEditing(!editing)}>Edit</button>}
-        {(notStarted || !live) && <button onClick={() => skipStep(step.id)}>Skip</button>}
-        {(finished || !live) && (
-          <button onClick={() => rerunStep(step.id)} title="Run this step again; the steps that use it run again too">
-            Redo
-          </button>
-        )}
-        <button onClick={() => setSettingEvidence(!settingEvidence)} title="Replace this step's evidence by hand; the steps that use it run again">
-          Set evidence
-        </button>
-        <button onClick={() => setReplanning(!replanning)} title="Ask the planner for a new plan from this step on">Replan</button>
+        <StepActions id={step.id} status={step.status} setEditing={setEditing} setReplanning={setReplanning} setSettingEvidence={setSettingEvidence} />
       </div>
       {step.thought && <p className="step-thought">{step.thought}</p>}
       {replanning && (
