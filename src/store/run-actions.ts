@@ -16,13 +16,18 @@ import { useAppStore } from './store.ts';
 import { currentPrompts, parseHeaderLines } from './settings-slice.ts';
 import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
 
-/** Runs `callback` with the next frame; a hidden tab gets no frames, so there a timer does. */
-function nextFrame(callback: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && globalThis.document?.visibilityState === 'visible') requestAnimationFrame(callback);
+/**
+ * Runs `callback` in a task of its own just after the next frame. In the frame's own callback,
+ * its work (a store update and the React render it causes) and that frame's style, layout and
+ * paint would be one task; after it, they are two, and the render has the most of a frame
+ * before the next. A hidden tab gets no frames, so there a timer does.
+ */
+function afterNextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function' && globalThis.document?.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(callback, 0));
   else setTimeout(callback, 50);
 }
 
-/** A frame at least `intervalMs` after the last one this pacer gave. */
+/** Just after a frame at least `intervalMs` after the last time this pacer ran its callback. */
 function pacer(intervalMs: number): (callback: () => void) => void {
   let last = -Infinity;
   return (callback) => {
@@ -31,8 +36,8 @@ function pacer(intervalMs: number): (callback: () => void) => void {
       callback();
     };
     const wait = last + intervalMs - performance.now();
-    if (wait > 0) setTimeout(() => nextFrame(run), wait);
-    else nextFrame(run);
+    if (wait > 0) setTimeout(() => afterNextFrame(run), wait);
+    else afterNextFrame(run);
   };
 }
 
