@@ -188,6 +188,8 @@ async function launch(
     return showProblem(error);
   }
   options.show();
+  // The page shows the new run (a render of its own) before the run starts, in a task of its own.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   // mathjs takes a moment to set up: do it while the planner writes, not in the first calculator step.
   const { startRun, enabledTools, requiresApproval, warmCalculator } = runtime;
   if (enabledTools().some((tool) => tool.name === 'calculator')) warmCalculator();

@@ -229,7 +229,7 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
   const suppressClick = useRef(false);
   const [dragging, setDragging] = useState(false);
 
-  // Measures the box (before paint, then on every resize) and zooms on Ctrl/⌘ + wheel, which
+  // Measures the box (after layout, before paint, then on every resize) and zooms on Ctrl/⌘ + wheel, which
   // needs a listener that is not passive to keep the page from zooming too.
   const viewportElement = useRef<HTMLDivElement | null>(null);
   const viewportRef = useCallback((element: HTMLDivElement | null) => {
@@ -251,7 +251,8 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
       const next = { width: element.clientWidth || fallbackBox.width, maxHeight: maxHeight > 0 ? maxHeight : fallbackBox.maxHeight };
       setMeasured((current) => (current?.width === next.width && current.maxHeight === next.maxHeight ? current : next));
     };
-    measure();
+    // The observer's first call measures it too, after the frame's layout: measuring here, in
+    // React's commit, would force a layout of the whole page (40 ms on a slow machine).
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => {
