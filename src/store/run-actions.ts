@@ -74,7 +74,7 @@ const store = () => useAppStore.getState();
 const pendingEvents = new Map<string, RunEvent[]>();
 let flushScheduled = false;
 
-/** Applies the events still waiting for the next frame. */
+/** Applies the events still waiting for the next update. */
 export function flushRunEvents(): void {
   flushScheduled = false;
   const batches = [...pendingEvents];
