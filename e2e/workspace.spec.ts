@@ -92,6 +92,32 @@ test('a replay says it is one, and Pause, Step and Continue drive it', async ({ 
   await expect(status(page)).toHaveText('Done');
 });
 
+test('a replay cut short says so: "Stopped" after Stop, interrupted after a reload, never still running', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Replay speed' }).selectOption({ label: '0.5×' });
+  const plan = page.getByRole('list', { name: 'Plan' });
+  const underWay = plan.getByRole('listitem', { name: / (running|ready|pending)$/ });
+  await page.getByRole('region', { name: 'Welcome' }).getByRole('button').first().click();
+  await expect(status(page)).toHaveText('Replaying (0.5×)');
+  await expect(plan.getByRole('listitem').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(status(page)).toHaveText('Stopped');
+  await expect(underWay).toHaveCount(0);
+
+  // The same demo again, and the page closes while it replays.
+  await chooseFromOpenMenu(page, 'Killers of the Flower Moon: director, films, bilibili');
+  await expect(status(page)).toHaveText('Replaying (0.5×)');
+  await expect(plan.getByRole('listitem').first()).toBeVisible();
+  await page.reload();
+  await expect(status(page)).toHaveText('Interrupted (the page closed while it replayed)');
+  await expect(plan.getByRole('listitem').first()).toBeVisible();
+  await expect(underWay).toHaveCount(0);
+  // It is a replay: nothing to resume, and the stopped one before it still reads "Stopped".
+  await expect(page.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+  await showPanel(page, 'History');
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('aborted');
+});
+
 test('the first run with nothing set up: one message, no stale progress bar, and two ways forward', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Use the example' }).click();

@@ -426,8 +426,8 @@ const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
 export async function restoreAfterReload(options: { openLatest?: boolean } = {}): Promise<void> {
   await useAppStore.persist.rehydrate();
   const { runIndex, updateRunSummary } = store();
-  // Imported runs were never running here: they replay, so they are never "interrupted".
-  for (const run of runIndex) if (unfinishedPhases.has(run.status) && !run.imported) updateRunSummary(run.id, { status: 'interrupted' });
+  // Imported runs were never running here: they are "interrupted" only when a replay of them was.
+  for (const run of runIndex) if (unfinishedPhases.has(run.status) && (!run.imported || run.replaying)) updateRunSummary(run.id, { status: 'interrupted', replaying: undefined });
   // A link that carries a run (`#trace=…`) or names a trace file (`?trace=…`) replays it.
   if (await openLinkedTrace()) return;
   // `?run=<id>` (a link from the planner eval) opens that run; otherwise the most recent one.
@@ -669,7 +669,7 @@ export function startReplay(trace: StepwiseTrace, speed: number): void {
   stopRun();
   stopReplay();
   const runId = importedRunId(trace);
-  store().showRun(runId, [], { id: runId, task: trace.run.task, createdAt: new Date().toISOString(), imported: true });
+  store().showRun(runId, [], { id: runId, task: trace.run.task, createdAt: new Date().toISOString(), imported: true, replaying: true });
   const controller = new AbortController();
   const replay = replayTrace(trace.events, {
     speed,
@@ -688,6 +688,8 @@ export function startReplay(trace: StepwiseTrace, speed: number): void {
     })
     .finally(() => {
       flushRunEvents();
+      // Stopped before its end (Stop, another run or replay): it reads "stopped", not still running.
+      store().endReplay(runId, !replay.finished);
       if (replaying?.replay === replay) replaying = null;
       if (!replaying) store().setReplayStatus('idle');
     });

@@ -10,6 +10,7 @@ const runSummarySchema = z.object({
   status: z.enum(['idle', 'planning', 'running', 'solving', 'done', 'failed', 'aborted', 'interrupted']),
   stepCount: z.number().int().nonnegative(),
   imported: z.boolean().optional(),
+  replaying: z.boolean().optional(),
   parentId: z.string().optional(),
   change: z.string().optional(),
   judgement: z.object({ verdict: z.enum(['good', 'bad']), note: z.string().max(10_000).optional(), at: z.string() }).optional(),

@@ -30,6 +30,8 @@ export interface RunSummary {
   stepCount: number;
   /** Opened from a trace file or a demo rather than run here. */
   imported?: boolean;
+  /** A replay under way: one the page closed on reads as interrupted after a reload. */
+  replaying?: boolean;
   /** A version: the run it was made from. */
   parentId?: string;
   /** A version: what changed, for a person ("#E2 edited"). */
@@ -109,6 +111,8 @@ export interface RunsSlice {
   setReplayStatus: (status: RunsSlice['replayStatus']) => void;
   setReplaySpeedValue: (speed: number) => void;
   updateRunSummary: (runId: string, change: Partial<RunSummary>) => void;
+  /** A replay has ended: at its end, or stopped before it (then it reads "stopped", and steps under way "interrupted"). */
+  endReplay: (runId: string, stopped: boolean) => void;
   /** Adds a run to the history without showing it (the planner eval's runs). */
   addRunSummary: (summary: RunSummary) => void;
   forgetRun: (runId: string) => void;
@@ -202,6 +206,16 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       return { runIndex };
     }),
   updateRunSummary: (runId, change) => set((state) => ({ runIndex: state.runIndex.map((run) => (run.id === runId ? { ...run, ...change } : run)) })),
+  endReplay: (runId, stopped) =>
+    set((state) => {
+      const activeRun = stopped && state.activeRunId === runId && state.activeRun ? interruptedRun(state.activeRun, 'replay-stopped') : state.activeRun;
+      const cut = (run: RunSummary): RunSummary => {
+        const { replaying: _replaying, ...rest } = run;
+        const unfinished = run.status === 'idle' || run.status === 'planning' || run.status === 'running' || run.status === 'solving';
+        return stopped && unfinished ? { ...rest, status: 'aborted' } : rest;
+      };
+      return { activeRun, runIndex: state.runIndex.map((run) => (run.id === runId ? cut(run) : run)) };
+    }),
   forgetRun: (runId) =>
     set((state) => ({
       runIndex: state.runIndex.filter((run) => run.id !== runId),

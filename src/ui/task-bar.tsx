@@ -59,6 +59,7 @@ export function RunStatusLine() {
   const waiting = useAppStore(useShallow((state) => state.activeRun?.steps.filter((step) => step.status === 'waiting-for-approval').map((step) => step.id) ?? []));
   const replay = useAppStore((state) => state.replayStatus);
   const speed = useAppStore((state) => state.replaySpeed);
+  const imported = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.imported === true);
   const live = (phase === 'planning' || phase === 'running' || phase === 'solving') && hasLiveRun();
   let text: string;
   let state: string = phase;
@@ -71,7 +72,8 @@ export function RunStatusLine() {
   } else if (live && paused) {
     text = held.length > 0 ? `Paused before ${held.join(', ')}` : 'Paused';
     state = 'paused';
-  } else text = phaseWords[phase];
+  } else if (phase === 'interrupted' && imported) text = 'Interrupted (the page closed while it replayed)';
+  else text = phaseWords[phase];
   return (
     <span className="run-status" data-state={state} aria-live="polite">
       {text}

@@ -470,17 +470,19 @@ function updateCall(calls: readonly ModelCallState[], callId: string, change: (c
 const underWay = new Set<StepStatus>(['running', 'waiting-for-approval', 'paused', 'ready', 'pending', 'stale']);
 
 /**
- * A run whose page closed while it ran, as it is shown after a reload: the run and every step
- * that was under way or waiting read "interrupted" (Resume goes on from the events, not from this).
+ * A run cut short, as it is shown: its page closed while it ran (after a reload: "interrupted";
+ * Resume goes on from the events, not from this), or its replay was stopped before the end
+ * ("stopped"). Every step that was under way or waiting reads "interrupted".
  */
-export function interruptedRun(state: RunState): RunState {
+export function interruptedRun(state: RunState, cause: 'page-closed' | 'replay-stopped' = 'page-closed'): RunState {
   if (state.status !== 'planning' && state.status !== 'running' && state.status !== 'solving') return state;
+  const message = cause === 'page-closed' ? 'The page closed while the answer was being written.' : 'The replay was stopped before the answer was written.';
   return {
     ...state,
-    status: 'interrupted',
+    status: cause === 'page-closed' ? 'interrupted' : 'aborted',
     paused: false,
     steps: state.steps.map((step) => (underWay.has(step.status) ? { ...step, status: 'interrupted' } : step)),
-    answer: state.answer.status === 'streaming' ? { ...state.answer, status: 'failed', error: { name: 'RunInterrupted', message: 'The page closed while the answer was being written.' } } : state.answer,
+    answer: state.answer.status === 'streaming' ? { ...state.answer, status: 'failed', error: { name: 'RunInterrupted', message } } : state.answer,
   };
 }
 
