@@ -1,6 +1,6 @@
 import type { AgentRun } from '../core/agent.ts';
 import { toErrorInfo } from '../core/run/error-info.ts';
-import { replayEvents } from '../core/run/run-state.ts';
+import { isRunUnfinished, replayEvents } from '../core/run/run-state.ts';
 import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
 import type { StepwiseTrace } from '../core/trace/trace.ts';
@@ -417,8 +417,6 @@ export async function rerunWithPrompts(): Promise<void> {
   startVersion({ type: 'prompts', roles });
 }
 
-const unfinishedPhases = new Set(['idle', 'planning', 'running', 'solving']);
-
 /**
  * After a reload: runs that were in flight are marked interrupted (their events are on disk),
  * and the run a link carries, or else the most recent run (`openLatest`, default true), is shown.
@@ -427,7 +425,7 @@ export async function restoreAfterReload(options: { openLatest?: boolean } = {})
   await useAppStore.persist.rehydrate();
   const { runIndex, updateRunSummary } = store();
   // Imported runs were never running here: they are "interrupted" only when a replay of them was.
-  for (const run of runIndex) if (unfinishedPhases.has(run.status) && (!run.imported || run.replaying)) updateRunSummary(run.id, { status: 'interrupted', replaying: undefined });
+  for (const run of runIndex) if (isRunUnfinished(run.status) && (!run.imported || run.replaying)) updateRunSummary(run.id, { status: 'interrupted', replaying: undefined });
   // A link that carries a run (`#trace=…`) or names a trace file (`?trace=…`) replays it.
   if (await openLinkedTrace()) return;
   // `?run=<id>` (a link from the planner eval) opens that run; otherwise the most recent one.

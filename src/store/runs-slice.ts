@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ModelRole, RunEvent } from '../core/run/events.ts';
-import { createRunState, interruptedRun, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
+import { createRunState, interruptedRun, isRunUnfinished, reduceRun, type RunPhase, type RunState } from '../core/run/run-state.ts';
 import type { AppState } from './store.ts';
 
 /** The Calls panel's filters and selection. */
@@ -211,8 +211,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const activeRun = stopped && state.activeRunId === runId && state.activeRun ? interruptedRun(state.activeRun, 'replay-stopped') : state.activeRun;
       const cut = (run: RunSummary): RunSummary => {
         const { replaying: _replaying, ...rest } = run;
-        const unfinished = run.status === 'idle' || run.status === 'planning' || run.status === 'running' || run.status === 'solving';
-        return stopped && unfinished ? { ...rest, status: 'aborted' } : rest;
+        return stopped && isRunUnfinished(run.status) ? { ...rest, status: 'aborted' } : rest;
       };
       return { activeRun, runIndex: state.runIndex.map((run) => (run.id === runId ? cut(run) : run)) };
     }),

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { isRunUnfinished } from '../core/run/run-state.ts';
 import { judgeRun, setRunPrivate } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 
@@ -11,7 +12,7 @@ export function RunJudgementBar() {
   const runId = useAppStore((state) => state.activeRunId);
   const judgement = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.judgement);
   const isPrivate = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.private === true);
-  const ended = useAppStore((state) => state.activeRun !== null && !['idle', 'planning', 'running', 'solving'].includes(state.activeRun.status));
+  const ended = useAppStore((state) => state.activeRun !== null && !isRunUnfinished(state.activeRun.status));
   const [note, setNote] = useState<{ runId: string | null; text: string } | null>(null);
   if (!runId || !ended) return null;
   const shownNote = note?.runId === runId ? note.text : (judgement?.note ?? '');

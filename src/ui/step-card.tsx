@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { StepState } from '../core/run/run-state.ts';
+import { isRunUnderWay, type StepState } from '../core/run/run-state.ts';
 import { editStep, isActiveRunLive, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
 import { statusLabel } from './step-status.ts';
@@ -61,7 +61,6 @@ function TextForm(props: { id: string; label: string; initial?: string; rows: nu
 }
 
 type Toggle = (update: (open: boolean) => boolean) => void;
-const livePhases: ReadonlySet<string | undefined> = new Set(['planning', 'running', 'solving']);
 
 /**
  * A card's buttons. Which of them show depends on the run's phase, so they follow it on their
@@ -70,7 +69,7 @@ const livePhases: ReadonlySet<string | undefined> = new Set(['planning', 'runnin
 const StepActions = memo(function StepActions(props: { id: string; status: StepState['status']; setEditing: Toggle; setReplanning: Toggle; setSettingEvidence: Toggle }) {
   const { id, status } = props;
   // A run that has ended (or was imported, or reloaded) can be changed too: each change makes a version.
-  const live = useAppStore((state) => livePhases.has(state.activeRun?.status)) && isActiveRunLive();
+  const live = useAppStore((state) => isRunUnderWay(state.activeRun?.status)) && isActiveRunLive();
   const notStarted = status === 'pending' || status === 'ready' || status === 'paused' || status === 'stale';
   const finished = status === 'done' || status === 'failed' || status === 'skipped';
   const toggle = (set: Toggle) => () => set((open) => !open);

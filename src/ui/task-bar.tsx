@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PauseReason } from '../core/run/events.ts';
-import type { RunPhase } from '../core/run/run-state.ts';
+import { isRunUnderWay, type RunPhase } from '../core/run/run-state.ts';
 import {
   addBreakAt,
   continueRun,
@@ -60,7 +60,7 @@ export function RunStatusLine() {
   const replay = useAppStore((state) => state.replayStatus);
   const speed = useAppStore((state) => state.replaySpeed);
   const imported = useAppStore((state) => state.runIndex.find((run) => run.id === state.activeRunId)?.imported === true);
-  const live = (phase === 'planning' || phase === 'running' || phase === 'solving') && hasLiveRun();
+  const live = isRunUnderWay(phase) && hasLiveRun();
   let text: string;
   let state: string = phase;
   if (replay !== 'idle') {
@@ -109,7 +109,7 @@ const exampleTask = "What movies did the director of 'Killers of the Flower Moon
 export function TaskBar({ task, setTask, onWritePlan }: { task: string; setTask: (task: string) => void; onWritePlan: () => void }) {
   const phase = useAppStore((state) => state.activeRun?.status ?? 'idle');
   const paused = useAppStore((state) => state.activeRun?.paused ?? false);
-  const running = phase === 'planning' || phase === 'running' || phase === 'solving';
+  const running = isRunUnderWay(phase);
   const live = running && hasLiveRun();
   // During a replay, Pause, Step, Continue and Stop drive the replay.
   const replay = useAppStore((state) => state.replayStatus);

@@ -77,6 +77,12 @@ export interface StepState {
 /** Where the run as a whole is; `interrupted`: the page closed while it ran (never from events alone). */
 export type RunPhase = 'idle' | 'planning' | 'running' | 'solving' | RunStatus | 'interrupted';
 
+/** Whether a run in `phase` is under way: planning, running its steps or writing its answer. */
+export const isRunUnderWay = (phase: RunPhase | undefined): boolean => phase === 'planning' || phase === 'running' || phase === 'solving';
+
+/** Whether a run in `phase` has not ended: under way, or not started yet. */
+export const isRunUnfinished = (phase: RunPhase | undefined): boolean => phase === 'idle' || isRunUnderWay(phase);
+
 /** The planner's output as it streamed, and what the parser said about it. */
 export interface PlanState {
   text: string;
@@ -475,7 +481,7 @@ const underWay = new Set<StepStatus>(['running', 'waiting-for-approval', 'paused
  * ("stopped"). Every step that was under way or waiting reads "interrupted".
  */
 export function interruptedRun(state: RunState, cause: 'page-closed' | 'replay-stopped' = 'page-closed'): RunState {
-  if (state.status !== 'planning' && state.status !== 'running' && state.status !== 'solving') return state;
+  if (!isRunUnderWay(state.status)) return state;
   const message = cause === 'page-closed' ? 'The page closed while the answer was being written.' : 'The replay was stopped before the answer was written.';
   return {
     ...state,
