@@ -20,7 +20,9 @@ function whenIdle(callback: () => void): void {
 
 /**
  * After the first paint, while the page is idle: loads the runtime and compiles the argument
- * validator of each enabled tool, one per idle slice, so that the first Run pays for neither.
+ * validator of each enabled tool, one per idle slice, then sets up the calculator's math library
+ * in its worker, so that the first Run pays for none of them (and a run's first seconds do not
+ * share the machine with a worker loading mathjs).
  */
 export function warmRuntimeWhenIdle(): void {
   whenIdle(() => {
@@ -28,7 +30,10 @@ export function warmRuntimeWhenIdle(): void {
       const tools = runtime.enabledTools();
       const next = () => {
         const tool = tools.shift();
-        if (!tool) return;
+        if (!tool) {
+          if (runtime.enabledTools().some((enabled) => enabled.name === 'calculator')) runtime.warmCalculator();
+          return;
+        }
         runtime.validatorFor(tool.parameters);
         whenIdle(next);
       };
