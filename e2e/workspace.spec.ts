@@ -115,7 +115,12 @@ test('a replay cut short says so: "Stopped" after Stop, interrupted after a relo
   // It is a replay: nothing to resume, and the stopped one before it still reads "Stopped".
   await expect(page.getByRole('button', { name: 'Resume' })).toHaveCount(0);
   await showPanel(page, 'History');
-  await expect(page.getByRole('region', { name: 'History' })).toContainText('aborted');
+  const stopped = page.getByRole('region', { name: 'History' }).getByRole('listitem').filter({ hasText: 'aborted' });
+  await expect(stopped).toHaveCount(1);
+  // Opened again from the History, the stopped replay still reads "Stopped".
+  await stopped.getByRole('button', { name: /^What movies did the director/ }).click();
+  await expect(status(page)).toHaveText('Stopped');
+  await expect(underWay).toHaveCount(0);
 });
 
 test('the first run with nothing set up: one message, no stale progress bar, and two ways forward', async ({ page }) => {

@@ -142,8 +142,9 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   showRun: (runId, events, summary) =>
     set((state) => {
       const stored = state.runIndex.find((run) => run.id === runId);
-      // A run the page closed on is shown as interrupted, not as still running.
-      const activeRun = stored?.status === 'interrupted' ? interruptedRun(fold(events)) : fold(events);
+      // A run cut short (the page closed on it, or its replay was stopped) is shown so, not as still running.
+      const folded = fold(events);
+      const activeRun = stored?.status === 'interrupted' ? interruptedRun(folded) : stored?.status === 'aborted' ? interruptedRun(folded, 'replay-stopped') : folded;
       const known = stored !== undefined;
       const entry: RunSummary = { ...summary, status: activeRun.status, stepCount: activeRun.steps.length };
       return {
