@@ -70,8 +70,9 @@ function acquireWorker(signal: AbortSignal): Promise<Worker> {
 
 /**
  * Starts a worker and sets mathjs up in it ahead of time (about a second on a slow machine), so
- * that the first calculation of a run does not pay for it: the app calls this when a run starts,
- * while the planner is still writing. Does nothing without workers or when one is ready or loading.
+ * that the first calculation of a run does not pay for it: the app calls this while the page is
+ * idle after its first paint, and again when a run starts. Does nothing without workers or when
+ * one is ready or loading.
  */
 export function warmCalculator(): void {
   if (typeof Worker === 'undefined' || idleWorkers.length > 0 || loadingWorkers.size > 0) return;

@@ -1,6 +1,7 @@
 import type { AgentRun } from '../core/agent.ts';
 import { toErrorInfo } from '../core/run/error-info.ts';
 import { isRunUnfinished, replayEvents } from '../core/run/run-state.ts';
+import { yieldToPage } from '../core/run/slices.ts';
 import { errorMessage, isAbortError, StepwiseError } from '../core/errors.ts';
 import { replayTrace, type TraceReplay } from '../core/trace/replay.ts';
 import type { StepwiseTrace } from '../core/trace/trace.ts';
@@ -189,7 +190,7 @@ async function launch(
   }
   options.show();
   // The page shows the new run (a render of its own) before the run starts, in a task of its own.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await yieldToPage();
   // mathjs takes a moment to set up: do it while the planner writes, not in the first calculator step.
   const { startRun, enabledTools, requiresApproval, warmCalculator } = runtime;
   if (enabledTools().some((tool) => tool.name === 'calculator')) warmCalculator();

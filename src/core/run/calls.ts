@@ -55,8 +55,8 @@ export class CallRecorder {
   private async record(engine: ChatEngine, role: ModelRole, request: ChatRequest, onChunk?: (chunk: ChatChunk) => void): Promise<ChatResult> {
     const callId = `c${this.next++}`;
     const wire = engine.describe?.(request);
-    // A request of megabytes (a solver prompt with large evidence) is hashed, written out as its
-    // HTTP body and hashed again: each pass in a task of its own, so none is a long task.
+    // A request of megabytes (a solver prompt with large evidence): each message is hashed in a
+    // task of its own, so none is a long task. (The recorded HTTP body leaves the messages out.)
     const large = request.messages.reduce((total, message) => total + message.content.length, 0) > largeTextChars;
     const messages: RecordedRequest['messages'] = [];
     for (const message of request.messages) {
@@ -68,12 +68,7 @@ export class CallRecorder {
     if (request.maxTokens !== undefined) recorded.maxTokens = request.maxTokens;
     if (request.temperature !== undefined) recorded.temperature = request.temperature;
     if (request.stop !== undefined) recorded.stop = [...request.stop];
-    if (wire) {
-      const body = JSON.stringify(wire.body);
-      if (large) await yieldToPage();
-      recorded.body = this.ref(body);
-      if (large) await yieldToPage();
-    }
+    if (wire) recorded.body = this.ref(JSON.stringify(wire.body));
     this.emit({
       type: 'model-call-start',
       callId,
