@@ -1,6 +1,6 @@
-import { useDeferredValue, type KeyboardEvent } from 'react';
+import { useDeferredValue, useEffect, type KeyboardEvent } from 'react';
 import { useAppStore } from '../store/store.ts';
-import { Markdown } from './markdown.tsx';
+import { Markdown, warmMarkdownRenderer } from './markdown.tsx';
 import { runProblem } from './run-problem.tsx';
 import { StepCard } from './step-card.tsx';
 
@@ -46,6 +46,11 @@ export function PlanList() {
 export function SummaryRegion() {
   const answer = useAppStore((state) => state.activeRun?.answer);
   const failed = useAppStore((state) => runProblem(state.activeRun) !== undefined);
+  const writing = answer?.status === 'streaming';
+  // Before the answer's first words: formatting them then does not also pay the formatter's first use.
+  useEffect(() => {
+    if (writing) warmMarkdownRenderer();
+  }, [writing]);
   return (
     <section className="panel" aria-label="Summary">
       <h2>Summary</h2>

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useDeferredValue, useState } from 'react';
 import { isRunUnderWay, type StepState } from '../core/run/run-state.ts';
 import { editStep, isActiveRunLive, replanFrom, rerunStep, setStepEvidence, skipStep, toggleBreakpoint } from '../store/run-actions.ts';
 import { useAppStore } from '../store/store.ts';
@@ -69,7 +69,8 @@ type Toggle = (update: (open: boolean) => boolean) => void;
 const StepActions = memo(function StepActions(props: { id: string; status: StepState['status']; setEditing: Toggle; setReplanning: Toggle; setSettingEvidence: Toggle }) {
   const { id, status } = props;
   // A run that has ended (or was imported, or reloaded) can be changed too: each change makes a version.
-  const live = useAppStore((state) => isRunUnderWay(state.activeRun?.status)) && isActiveRunLive();
+  // Deferred: when a run ends, 200 cards' buttons change in a render the page can interrupt.
+  const live = useDeferredValue(useAppStore((state) => isRunUnderWay(state.activeRun?.status)) && isActiveRunLive());
   const notStarted = status === 'pending' || status === 'ready' || status === 'paused' || status === 'stale';
   const finished = status === 'done' || status === 'failed' || status === 'skipped';
   const toggle = (set: Toggle) => () => set((open) => !open);
