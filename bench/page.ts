@@ -19,7 +19,10 @@
  *     calculator steps that use earlier evidence) streams at 200 tokens/s; the evidence limit is
  *     raised so that the large evidence reaches the page. A `PerformanceObserver` for `longtask`
  *     entries, installed before any script of the page runs, records every task over 50 ms from
- *     the click on Run to the last sentence of the summary.
+ *     the click on Run to the last sentence of the summary. A light Chromium trace of the run
+ *     gives each long task's main-thread CPU time (bench/main-thread-cpu.ts): the goal is judged
+ *     on duration, as the Long Tasks API reports it; the CPU time says how much of that was the
+ *     page's own work.
  *
  * KB here are 1,024 bytes (Vite's build log prints kB of 1,000). Set STEPWISE_PAGE_TRACE=file.json
  * to also write a Chromium performance trace of the run, or STEPWISE_PAGE_PROFILE=file.cpuprofile

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { layout } from '@dagrejs/dagre';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../core/run/events.ts';
 import { replayEvents, type RunState } from '../core/run/run-state.ts';
@@ -499,3 +499,57 @@ describe('PlanGraph: fit, zoom and pan', () => {
   });
 });
 
+
+describe('PlanGraph: laid out in a worker', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  /**
+   * Renders the graph with a stand-in for the layout worker that says each layout took `ms`, then
+   * adds a step every 100 ms for 3 s, as a plan that streams in does. Returns the sizes of the
+   * plans the worker was asked to lay out.
+   */
+  async function streamWithWorker(ms: number) {
+    const requests: number[] = [];
+    class LayoutWorker extends EventTarget {
+      postMessage(request: { id: number; shape: PlanGraphShape[] }) {
+        requests.push(request.shape.length);
+        setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data: { id: request.id, layout: layoutPlanGraph(request.shape), ms } })), 0);
+      }
+    }
+    vi.stubGlobal('Worker', LayoutWorker);
+    vi.useFakeTimers();
+    vi.resetModules();
+    const { PlanGraph: InWorker } = await import('./plan-graph.tsx');
+    const view = render(<InWorker steps={stepsOf(independentSteps(3))} />);
+    const show = async (count: number, wait: number) => {
+      view.rerender(<InWorker steps={stepsOf(independentSteps(count))} />);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(wait);
+      });
+    };
+    for (let count = 3; count <= 33; count++) await show(count, 100);
+    return { requests, show };
+  }
+
+  it('lays a growing plan out every 400 ms while layouts are quick', async () => {
+    const { requests } = await streamWithWorker(20);
+    expect(requests.length).toBeGreaterThanOrEqual(7);
+    expect(requests.length).toBeLessThanOrEqual(10);
+    expect(requests[0]).toBe(3);
+  });
+
+  it('waits four times as long as a layout took before the next, then lays out what came meanwhile', async () => {
+    const { requests, show } = await streamWithWorker(1000);
+    // The first layout, and at most one more within the 3 s.
+    expect(requests.length).toBeLessThanOrEqual(2);
+    expect(requests[0]).toBe(3);
+    await show(33, 4000);
+    await show(33, 100);
+    expect(requests.at(-1)).toBe(33);
+    expect(document.querySelectorAll('.plan-graph-node')).toHaveLength(33);
+  });
+});

@@ -53,6 +53,13 @@ export interface PlanGraphProps {
 
 /** How often, at most, the graph is laid out again while steps stream in (a layout of hundreds of steps takes a frame or more). */
 const relayoutIntervalMs = 400;
+/**
+ * A layout that took long waits this many times its own time before the next: the worker then
+ * works about a quarter of the time. In the page bench's 200-step run, 30 layouts every 400 ms
+ * took the worker 1.6 s of CPU (up to 135 ms each, 420 ms of wall time on a busy machine): on a
+ * 2-core machine, time the page's main thread waited for.
+ */
+const relayoutCostFactor = 4;
 
 /** `value`, changed at most once per `intervalMs`: each interval ends with the latest value. */
 function useThrottled<T>(value: T, intervalMs: number): T {
@@ -108,16 +115,30 @@ let nextLayoutId = 0;
 // A page that cannot start the worker (the replay page opened from disk) lays out in the page.
 let layoutWorkerFailed = typeof Worker === 'undefined';
 
+/** A layout from the worker, and how long it took there in milliseconds. */
+interface LaidOut {
+  layout: PlanGraphLayout;
+  ms: number;
+}
+
 /**
- * The graph laid out to fit `box` (null: not measured yet), in a worker: until its answer comes
- * the previous layout stays on screen. Without a worker (unit tests, a page opened from disk) it
- * is laid out in the page.
+ * The graph of `structure` (the steps' ids, tools and dependencies as JSON) laid out to fit `box`
+ * (null: not measured yet), in a worker: until its answer comes the previous layout stays on
+ * screen. A plan that streams in is laid out at most every `relayoutIntervalMs`, and less often
+ * when each layout takes long. Without a worker (unit tests, a page opened from disk) it is laid
+ * out in the page.
  */
-function useGraphLayout(shape: readonly PlanGraphShape[], box: Box | null): PlanGraphLayout | null {
+function useGraphLayout(structure: string, box: Box | null): PlanGraphLayout | null {
   const [workerFailed, setWorkerFailed] = useState(layoutWorkerFailed);
   const inWorker = !workerFailed;
+  const [fromWorker, setFromWorker] = useState<LaidOut | null>(null);
+  // Status changes leave the structure equal, so no relayout.
+  const shown = useThrottled(structure, Math.max(relayoutIntervalMs, relayoutCostFactor * (fromWorker?.ms ?? 0)));
+  const shape = useMemo(
+    () => (JSON.parse(shown) as [string, string, string[]][]).map(([id, tool, deps]): PlanGraphShape => ({ id, tool, deps })),
+    [shown],
+  );
   const here = useMemo(() => (inWorker || box === null ? null : fitPlanGraph(shape, box)), [inWorker, shape, box]);
-  const [fromWorker, setFromWorker] = useState<PlanGraphLayout | null>(null);
   useEffect(() => {
     if (!inWorker || box === null) return;
     const fail = () => {
@@ -132,8 +153,8 @@ function useGraphLayout(shape: readonly PlanGraphShape[], box: Box | null): Plan
     }
     const worker = layoutWorker;
     const id = ++nextLayoutId;
-    const onMessage = (event: MessageEvent<{ id: number; layout: PlanGraphLayout }>) => {
-      if (event.data.id === id) setFromWorker(event.data.layout);
+    const onMessage = (event: MessageEvent<LaidOut & { id: number }>) => {
+      if (event.data.id === id) setFromWorker(event.data);
     };
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', fail);
@@ -143,7 +164,7 @@ function useGraphLayout(shape: readonly PlanGraphShape[], box: Box | null): Plan
       worker.removeEventListener('error', fail);
     };
   }, [inWorker, shape, box]);
-  return inWorker ? fromWorker : here;
+  return inWorker ? (fromWorker?.layout ?? null) : here;
 }
 
 /** One node of the graph; memoised on what it shows, so a frame commits only the nodes whose step changed. */
@@ -200,13 +221,8 @@ const GraphNode = memo(function GraphNode({ node, step, onSelect }: { node: Plan
 export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGraphProps) {
   const arrowId = `plan-graph-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const hintId = `plan-graph-hint-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  // The layout's only input, as a string: status changes leave it equal, so no relayout; a
-  // plan that streams in fast is laid out a few times a second, not once per step.
-  const structure = useThrottled(JSON.stringify(steps.map((step) => [step.id, step.tool, step.deps])), relayoutIntervalMs);
-  const shape = useMemo(
-    () => (JSON.parse(structure) as [string, string, string[]][]).map(([id, tool, deps]): PlanGraphShape => ({ id, tool, deps })),
-    [structure],
-  );
+  // The layout's only input, as a string.
+  const structure = JSON.stringify(steps.map((step) => [step.id, step.tool, step.deps]));
 
   // Where the page can measure, the first layout waits for the box (measured before the first
   // paint), so that it is laid out once for the width it has rather than twice.
@@ -215,7 +231,7 @@ export const PlanGraph = memo(function PlanGraph({ steps, onSelectStep }: PlanGr
   const boxHeight = measured?.maxHeight;
   const box = useMemo(() => (boxWidth === undefined || boxHeight === undefined ? null : { width: boxWidth, maxHeight: boxHeight }), [boxWidth, boxHeight]);
   // A new shape or box, and only that, lays the graph out again.
-  const graph = useGraphLayout(shape, box);
+  const graph = useGraphLayout(structure, box);
   const frame = useMemo(() => (graph && box ? planGraphFrame(graph, box) : null), [graph, box]);
   /** `null` while the graph is fitted to the box: it then follows new steps and resizes. */
   const [view, setView] = useState<PlanGraphView | null>(null);
