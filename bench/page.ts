@@ -22,7 +22,8 @@
  *     the click on Run to the last sentence of the summary. A light Chromium trace of the run
  *     gives each long task's main-thread CPU time (bench/main-thread-cpu.ts): the goal is judged
  *     on duration, as the Long Tasks API reports it; the CPU time says how much of that was the
- *     page's own work.
+ *     page's own work. On Linux it also gives the share of the run in which some thread waited
+ *     for a core (`/proc/pressure/cpu`): how busy the machine was.
  *
  * KB here are 1,024 bytes (Vite's build log prints kB of 1,000). Set STEPWISE_PAGE_TRACE=file.json
  * to also write a Chromium performance trace of the run, or STEPWISE_PAGE_PROFILE=file.cpuprofile
@@ -95,6 +96,8 @@ export interface ResponsivenessResult {
   longestTaskCpuMs: number;
   /** Long tasks with more than 50 ms of the main thread's CPU time. */
   cpuLongTasks: number;
+  /** Linux only: the share of the run during which some thread waited for a core (`/proc/pressure/cpu`). */
+  cpuPressurePercent?: number;
   /** Sum over long tasks of (duration − 50 ms). */
   totalBlockingTimeMs: number;
   wallMs: number;
@@ -120,6 +123,7 @@ export interface PageBenchResult {
     longest_task_ms: number;
     longest_task_cpu_ms: number;
     long_tasks_over_50_ms_of_cpu: number;
+    cpu_pressure_percent: number | null;
     total_blocking_time_ms: number;
     wall_ms: number;
     setup_long_tasks: number;
@@ -434,6 +438,16 @@ async function routeLargeEvidence(page: Page): Promise<void> {
   });
 }
 
+/** Microseconds during which some runnable thread waited for a core, since boot (Linux pressure stall information), or undefined elsewhere. */
+function cpuStallMicroseconds(): number | undefined {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some ? Number(some[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 declare global {
   interface Window {
     __stepwiseLongTasks?: { start: number; duration: number }[];
@@ -503,12 +517,15 @@ export async function measureResponsiveness(): Promise<ResponsivenessResult> {
 
     const runStart = await page.evaluate((mark) => performance.mark(mark).startTime, runMark);
     const started = Date.now();
+    const stallBefore = cpuStallMicroseconds();
     await page.getByRole('button', { name: 'Run' }).click();
     // Not a Playwright locator: its polls compute the role of every element on the page, and
     // with 200 cards each poll is itself a long task of 20–60 ms, counted as the page's. Reading
     // the summary's text every 250 ms forces no style or layout.
     await page.waitForFunction((end) => document.querySelector('section[aria-label="Summary"]')?.textContent?.includes(end), summaryEnd, { polling: 250, timeout: 240_000 });
     const wallMs = Date.now() - started;
+    const stallAfter = cpuStallMicroseconds();
+    const cpuPressurePercent = stallBefore === undefined || stallAfter === undefined ? undefined : (stallAfter - stallBefore) / 10 / wallMs;
     // A long task still running when the summary appears is reported once it ends.
     await page.waitForTimeout(300);
     // Read before the checks below, whose queries would count as the page's long tasks.
@@ -544,6 +561,7 @@ export async function measureResponsiveness(): Promise<ResponsivenessResult> {
       longestTaskMs: Math.max(0, ...during.map((task) => task.duration)),
       longestTaskCpuMs: Math.max(0, ...during.map((task) => task.cpuMs ?? 0)),
       cpuLongTasks: during.filter((task) => (task.cpuMs ?? 0) > goals.longestTaskMs).length,
+      cpuPressurePercent,
       totalBlockingTimeMs: during.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0),
       wallMs,
       setupLongTasks: setup.length,
@@ -618,6 +636,7 @@ export async function runPageBench(): Promise<PageBenchResult> {
           ['longest task (ms)', responsiveness.longestTaskMs.toFixed(0)],
           ['most main-thread CPU in a long task (ms)', responsiveness.longestTaskCpuMs.toFixed(0)],
           ['long tasks with > 50 ms of CPU', String(responsiveness.cpuLongTasks)],
+          ['time some thread waited for a core (%)', responsiveness.cpuPressurePercent === undefined ? 'not known here' : responsiveness.cpuPressurePercent.toFixed(0)],
           ['total blocking time (ms)', responsiveness.totalBlockingTimeMs.toFixed(0)],
           ['long tasks during set-up (not counted)', `${responsiveness.setupLongTasks}, longest ${responsiveness.setupLongestTaskMs.toFixed(0)} ms`],
         ],
@@ -658,6 +677,7 @@ export async function runPageBench(): Promise<PageBenchResult> {
           longest_task_ms: round(responsiveness.longestTaskMs),
           longest_task_cpu_ms: round(responsiveness.longestTaskCpuMs),
           long_tasks_over_50_ms_of_cpu: responsiveness.cpuLongTasks,
+          cpu_pressure_percent: responsiveness.cpuPressurePercent === undefined ? null : round(responsiveness.cpuPressurePercent),
           total_blocking_time_ms: round(responsiveness.totalBlockingTimeMs),
           wall_ms: responsiveness.wallMs,
           setup_long_tasks: responsiveness.setupLongTasks,
