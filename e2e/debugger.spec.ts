@@ -159,4 +159,16 @@ test('Break at, set before Run, holds a step that does not exist yet; a tool nam
   await expect(step(page, '#E3')).toHaveAttribute('data-status', 'done');
   await expect(step(page, '#E4')).toHaveAttribute('data-status', 'done');
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Done');
+
+  // A tool name holds every step that uses it: the next run stops before its first calculator
+  // step, and after Continue before the next one.
+  await breakAt.fill('calculator');
+  await breakAt.press('Enter');
+  await expect(page.getByRole('button', { name: 'Remove breakpoint at calculator' })).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('.run-status')).toHaveText('Paused before #E1 (tool breakpoint)');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(step(page, '#E1')).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('.run-status')).toContainText(/#E[24] \(tool breakpoint\)/);
+  await expect(doneSteps(page)).toHaveCount(1);
 });
