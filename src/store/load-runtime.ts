@@ -12,6 +12,11 @@ export async function loadRuntime(): Promise<Runtime> {
 /** The runtime if it has loaded already. */
 export const loadedRuntime = (): Runtime | undefined => loaded;
 
+/** Sets up the calculator's math library in its worker ahead of its first step, when the calculator is enabled. */
+export function warmCalculatorIfEnabled(runtime: Runtime): void {
+  if (runtime.enabledTools().some((tool) => tool.name === 'calculator')) runtime.warmCalculator();
+}
+
 /** Runs `callback` when the page is idle (or soon, where the browser cannot say). */
 function whenIdle(callback: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(callback, { timeout: 5000 });
@@ -31,7 +36,7 @@ export function warmRuntimeWhenIdle(): void {
       const next = () => {
         const tool = tools.shift();
         if (!tool) {
-          if (runtime.enabledTools().some((enabled) => enabled.name === 'calculator')) runtime.warmCalculator();
+          warmCalculatorIfEnabled(runtime);
           return;
         }
         runtime.validatorFor(tool.parameters);

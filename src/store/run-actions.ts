@@ -12,7 +12,7 @@ import type { StepEdit } from '../core/run/scheduler.ts';
 import type { ToolCall } from '../core/tools/types.ts';
 import { knownSecrets } from './known-secrets.ts';
 import { EventLog } from './persistence.ts';
-import { loadRuntime } from './load-runtime.ts';
+import { loadRuntime, warmCalculatorIfEnabled } from './load-runtime.ts';
 import { useAppStore } from './store.ts';
 import { currentPrompts, parseHeaderLines } from './settings-slice.ts';
 import { defaultTemplates, type PromptPreset } from '../core/prompts/templates.ts';
@@ -192,8 +192,8 @@ async function launch(
   // The page shows the new run (a render of its own) before the run starts, in a task of its own.
   await yieldToPage();
   // mathjs takes a moment to set up: do it while the planner writes, not in the first calculator step.
-  const { startRun, enabledTools, requiresApproval, warmCalculator } = runtime;
-  if (enabledTools().some((tool) => tool.name === 'calculator')) warmCalculator();
+  warmCalculatorIfEnabled(runtime);
+  const { startRun, enabledTools, requiresApproval } = runtime;
   const onEvent = (event: RunEvent) => {
     eventLog.append(runId, event);
     showEvent(runId, event);
